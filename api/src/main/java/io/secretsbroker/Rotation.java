@@ -1,0 +1,127 @@
+package io.secretsbroker;
+
+import java.security.SecureRandom;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * How {@link SecretsClient#rotate} makes and checks a new value. Immutable; build with
+ * {@link #builder()} or take {@link #defaults()}.
+ *
+ * <ul>
+ *   <li>{@code generator}: given the current value, returns the new one. Default: {@code length}
+ *       (32) characters drawn from {@code alphabet} with {@link SecureRandom}.
+ *   <li>{@code verify}: called with the new value once it is written (for example: log in to the
+ *       database with it). If it throws, the previous value is written back as current and
+ *       {@link RotationFailedException} is thrown; nothing is lost.
+ * </ul>
+ */
+public final class Rotation {
+  /** Letters and digits: safe in connection strings, shells and URLs. */
+  public static final String DEFAULT_ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  public static final int DEFAULT_LENGTH = 32;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Checks a freshly written value; throw to reject it. */
+  @FunctionalInterface
+  public interface Verifier {
+    void verify(SecretValue candidate) throws Exception;
+  }
+
+  private final Function<SecretValue, String> generator;
+  private final Verifier verify;
+
+  private Rotation(Builder b) {
+    if (b.generator != null) {
+      this.generator = b.generator;
+    } else {
+      String alphabet = b.alphabet;
+      int length = b.length;
+      this.generator = current -> random(alphabet, length);
+    }
+    this.verify = b.verify;
+  }
+
+  /** Random 32-character value, no verification. */
+  public static Rotation defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The new value for a secret whose current value is {@code current} (null when it has none). */
+  public String generate(SecretValue current) {
+    String next = generator.apply(current);
+    if (next == null || next.isEmpty()) {
+      throw new RotationFailedException("The rotation generator returned an empty value; nothing was written.");
+    }
+    return next;
+  }
+
+  /** Runs the verifier, if any. */
+  public void verify(SecretValue candidate) throws Exception {
+    if (verify != null) {
+      verify.verify(candidate);
+    }
+  }
+
+  static String random(String alphabet, int length) {
+    StringBuilder sb = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "Rotation[" + (verify == null ? "unverified" : "verified") + "]";
+  }
+
+  /** Validating builder; not thread-safe. */
+  public static final class Builder {
+    private Function<SecretValue, String> generator;
+    private Verifier verify;
+    private String alphabet = DEFAULT_ALPHABET;
+    private int length = DEFAULT_LENGTH;
+
+    private Builder() {}
+
+    /** Replaces the random generator. */
+    public Builder generator(Function<SecretValue, String> generator) {
+      this.generator = Objects.requireNonNull(generator, "generator");
+      return this;
+    }
+
+    public Builder verify(Verifier verify) {
+      this.verify = Objects.requireNonNull(verify, "verify");
+      return this;
+    }
+
+    /** Characters for the random generator; at least 10 distinct ones. */
+    public Builder alphabet(String alphabet) {
+      if (alphabet == null || alphabet.chars().distinct().count() < 10) {
+        throw new ConfigurationException("Rotation.alphabet needs at least 10 distinct characters.");
+      }
+      this.alphabet = alphabet;
+      return this;
+    }
+
+    /** Length of random values; 16 to 4096. */
+    public Builder length(int length) {
+      if (length < 16 || length > 4096) {
+        throw new ConfigurationException("Rotation.length must be between 16 and 4096, was " + length + ".");
+      }
+      this.length = length;
+      return this;
+    }
+
+    public Rotation build() {
+      return new Rotation(this);
+    }
+  }
+}

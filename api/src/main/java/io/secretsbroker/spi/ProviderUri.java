@@ -1,0 +1,170 @@
+package io.secretsbroker.spi;
+
+import io.secretsbroker.ConfigurationException;
+import io.secretsbroker.internal.Suggest;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A parsed {@code secrets.provider} value: {@code scheme://authority/path?query}, for example
+ * {@code aws://?region=eu-west-1}, {@code azure://my-vault.vault.azure.net},
+ * {@code vault://vault.internal:8200/secret?auth=aws&role=orders}, {@code local:///tmp/dev.json}.
+ *
+ * <p>It also carries the client's other (non-secret) settings, so a factory can see
+ * {@code secrets.env}. Credentials never ride in a provider URI: a user-info part
+ * ({@code user:pass@host}) is refused at parse time. Immutable and thread-safe.
+ */
+public final class ProviderUri {
+  private final String raw;
+  private final String scheme;
+  private final String host;
+  private final int port;
+  private final String path;
+  private final Map<String, String> params;
+  private final Map<String, String> settings;
+
+  private ProviderUri(String raw, String scheme, String host, int port, String path,
+      Map<String, String> params, Map<String, String> settings) {
+    this.raw = raw;
+    this.scheme = scheme;
+    this.host = host;
+    this.port = port;
+    this.path = path;
+    this.params = params;
+    this.settings = settings;
+  }
+
+  /** Parses a provider URI with no other settings. */
+  public static ProviderUri parse(String value) {
+    return parse(value, Map.of());
+  }
+
+  /**
+   * Parses a provider URI.
+   *
+   * @throws ConfigurationException when it is not of the form {@code scheme://...}, carries a
+   *     user-info part, or repeats a query parameter
+   */
+  public static ProviderUri parse(String value, Map<String, String> settings) {
+    if (value == null || value.isBlank()) {
+      throw new ConfigurationException(
+          "secrets.provider is not set. Set it to a provider URI such as aws://?region=eu-west-1, "
+              + "azure://my-vault.vault.azure.net, vault://host:8200/secret or local:///path/dev.json.");
+    }
+    String trimmed = value.trim();
+    URI uri;
+    try {
+      uri = new URI(trimmed);
+    } catch (URISyntaxException e) {
+      throw new ConfigurationException("secrets.provider '" + trimmed + "' is not a valid URI ("
+          + e.getReason() + "). Expected scheme://authority/path?query.", e);
+    }
+    if (uri.getScheme() == null || !trimmed.contains("://")) {
+      throw new ConfigurationException("secrets.provider '" + trimmed
+          + "' has no scheme. Expected scheme://authority/path?query, for example aws://?region=eu-west-1.");
+    }
+    if (uri.getRawUserInfo() != null) {
+      throw new ConfigurationException("secrets.provider must not carry credentials (found a user-info part"
+          + " before '@'). Providers authenticate with the platform identity; remove the credentials from the URI.");
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    String query = uri.getRawQuery();
+    if (query != null && !query.isEmpty()) {
+      for (String pair : query.split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+        String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+        if (params.putIfAbsent(k, v) != null) {
+          throw new ConfigurationException("secrets.provider repeats the query parameter '" + k
+              + "'. Give it once.");
+        }
+      }
+    }
+    String host = uri.getHost();
+    if (host == null && uri.getRawAuthority() != null) {
+      host = uri.getRawAuthority();
+    }
+    String path = uri.getPath() == null ? "" : uri.getPath();
+    return new ProviderUri(trimmed, uri.getScheme().toLowerCase(Locale.ROOT), host, uri.getPort(),
+        path, Collections.unmodifiableMap(params), Map.copyOf(settings));
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+
+  public String scheme() {
+    return scheme;
+  }
+
+  /** The host, or empty when the URI has no authority ({@code aws://?region=...}). */
+  public Optional<String> host() {
+    return Optional.ofNullable(host).filter(h -> !h.isEmpty());
+  }
+
+  /** The port, or -1. */
+  public int port() {
+    return port;
+  }
+
+  /** The path, decoded; empty when none. */
+  public String path() {
+    return path;
+  }
+
+  /** All query parameters, decoded, in order. */
+  public Map<String, String> params() {
+    return params;
+  }
+
+  public Optional<String> param(String name) {
+    return Optional.ofNullable(params.get(name));
+  }
+
+  /** A non-secret client setting such as {@code secrets.env}. */
+  public Optional<String> setting(String key) {
+    return Optional.ofNullable(settings.get(key)).filter(v -> !v.isBlank());
+  }
+
+  /** The environment name ({@code secrets.env}), lower-cased, or empty. */
+  public Optional<String> env() {
+    return setting("secrets.env").map(v -> v.trim().toLowerCase(Locale.ROOT));
+  }
+
+  /** Whether {@code secrets.env} names a production environment ({@code prod}, {@code production}). */
+  public boolean isProduction() {
+    return env().map(e -> e.equals("prod") || e.equals("production")).orElse(false);
+  }
+
+  /**
+   * Rejects any query parameter not in {@code allowed}, naming the nearest valid one.
+   *
+   * @throws ConfigurationException on the first unknown parameter
+   */
+  public ProviderUri requireOnly(Set<String> allowed) {
+    for (String k : params.keySet()) {
+      if (!allowed.contains(k)) {
+        throw new ConfigurationException("Unknown query parameter '" + k + "' in secrets.provider for scheme '"
+            + scheme + "'. " + Suggest.didYouMean(k, allowed));
+      }
+    }
+    return this;
+  }
+
+  /** The URI as configured (it never holds credentials). */
+  @Override
+  public String toString() {
+    return raw;
+  }
+}

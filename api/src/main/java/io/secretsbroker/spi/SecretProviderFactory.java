@@ -1,0 +1,20 @@
+package io.secretsbroker.spi;
+
+/**
+ * Creates a {@link SecretProvider} from a {@code secrets.provider} URI. Found with
+ * {@link java.util.ServiceLoader}: a provider module lists its factory in
+ * {@code META-INF/services/io.secretsbroker.spi.SecretProviderFactory}. Two factories claiming one
+ * scheme are an error that names both.
+ */
+public interface SecretProviderFactory {
+
+  /** The URI scheme this factory serves: {@code aws}, {@code azure}, {@code vault}, {@code local}. */
+  String scheme();
+
+  /**
+   * Builds a provider. Must reject, with {@link io.secretsbroker.ConfigurationException}, any
+   * query parameter it does not understand ({@link ProviderUri#requireOnly}) and any credential
+   * carried in the URI.
+   */
+  SecretProvider create(ProviderUri uri);
+}

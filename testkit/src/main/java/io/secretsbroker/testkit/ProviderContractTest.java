@@ -1,0 +1,268 @@
+package io.secretsbroker.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.secretsbroker.SecretAccessDeniedException;
+import io.secretsbroker.SecretNotFoundException;
+import io.secretsbroker.SecretsException;
+import io.secretsbroker.spi.SecretProvider;
+import io.secretsbroker.spi.SecretRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conformance suite every {@link SecretProvider} passes, in the spirit of gocloud.dev's
+ * {@code drivertest}. A provider module extends it with a harness: how to make a provider over a
+ * fresh backend, how to write a version straight into that backend, and how to make the backend
+ * refuse access. Optional capabilities are switched off by overriding the {@code supports*}
+ * methods; the tests for them are then skipped, not passed.
+ *
+ * <pre>{@code
+ * class AwsProviderContractTest extends ProviderContractTest {
+ *   protected SecretProvider createProvider() { ... }
+ *   protected String seed(String name, byte[] value) { ... }
+ *   protected void denyAccess(String name) { ... }
+ * }
+ * }</pre>
+ */
+public abstract class ProviderContractTest {
+  /** A value no message, log line or toString may ever contain. */
+  protected static final String SENTINEL = "s3ntinel-Value-7f1c9e";
+
+  protected SecretProvider provider;
+
+  /** A provider over a fresh, empty backend, for one test. */
+  protected abstract SecretProvider createProvider() throws Exception;
+
+  /**
+   * Writes {@code value} straight into the backend (not through the provider) as the new current
+   * version of {@code name}, creating the secret if needed. Returns the new version id.
+   */
+  protected abstract String seed(String name, byte[] value) throws Exception;
+
+  /** Makes the backend answer "access denied" for {@code name} from now on. */
+  protected abstract void denyAccess(String name) throws Exception;
+
+  /** Whether older versions can be read by id. */
+  protected boolean supportsVersions() {
+    return true;
+  }
+
+  /** Whether {@link SecretProvider#put} writes. */
+  protected boolean supportsWrite() {
+    return true;
+  }
+
+  /** Whether values that are not UTF-8 text round-trip. */
+  protected boolean supportsBinary() {
+    return true;
+  }
+
+  @BeforeEach
+  void openProvider() throws Exception {
+    provider = createProvider();
+  }
+
+  @AfterEach
+  void closeProvider() {
+    if (provider != null) {
+      provider.close();
+    }
+  }
+
+  protected static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  protected static String text(SecretRecord r) {
+    return new String(r.value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void fetch_existingSecret_returnsCurrentValueAndVersion() throws Exception {
+    String version = seed("db", utf8("hunter2-" + SENTINEL));
+
+    SecretRecord record = provider.fetch("db");
+
+    assertThat(text(record)).isEqualTo("hunter2-" + SENTINEL);
+    assertThat(record.name()).isEqualTo("db");
+    assertThat(record.versionId()).isEqualTo(version);
+  }
+
+  @Test
+  void fetch_hierarchicalName_returnsValue() throws Exception {
+    seed("prod/orders/db", utf8("{\"user\":\"app\",\"password\":\"" + SENTINEL + "\"}"));
+
+    SecretRecord record = provider.fetch("prod/orders/db");
+
+    assertThat(text(record)).contains("\"password\"").contains(SENTINEL);
+    assertThat(record.name()).isEqualTo("prod/orders/db");
+  }
+
+  @Test
+  void fetch_afterNewVersion_returnsNewVersion() throws Exception {
+    String v1 = seed("api-key", utf8("one-" + SENTINEL));
+    String v2 = seed("api-key", utf8("two-" + SENTINEL));
+
+    SecretRecord record = provider.fetch("api-key");
+
+    assertThat(v2).isNotEqualTo(v1);
+    assertThat(record.versionId()).isEqualTo(v2);
+    assertThat(text(record)).isEqualTo("two-" + SENTINEL);
+  }
+
+  @Test
+  void fetchVersion_olderVersion_returnsThatVersion() throws Exception {
+    assumeTrue(supportsVersions(), "provider keeps no older versions");
+    String v1 = seed("api-key", utf8("one"));
+    seed("api-key", utf8("two"));
+
+    SecretRecord record = provider.fetchVersion("api-key", v1);
+
+    assertThat(text(record)).isEqualTo("one");
+    assertThat(record.versionId()).isEqualTo(v1);
+  }
+
+  @Test
+  void fetchVersion_unknownVersion_throwsNotFoundWithoutValue() throws Exception {
+    seed("api-key", utf8(SENTINEL));
+
+    Throwable t = catchThrowable(() -> provider.fetchVersion("api-key", unknownVersionId()));
+
+    assertThat(t).isInstanceOf(SecretNotFoundException.class);
+    assertNoValueIn(t);
+  }
+
+  /** A version id the backend has never issued, in the provider's own format. */
+  protected String unknownVersionId() {
+    return "99999999";
+  }
+
+  @Test
+  void fetch_missingSecret_throwsNotFoundNamingIt() {
+    Throwable t = catchThrowable(() -> provider.fetch("does-not-exist"));
+
+    assertThat(t).isInstanceOf(SecretNotFoundException.class);
+    assertThat(t.getMessage()).contains("does-not-exist");
+  }
+
+  @Test
+  void fetch_deniedSecret_throwsAccessDeniedWithoutValue() throws Exception {
+    seed("locked", utf8(SENTINEL));
+    denyAccess("locked");
+
+    Throwable t = catchThrowable(() -> provider.fetch("locked"));
+
+    assertThat(t).isInstanceOf(SecretAccessDeniedException.class);
+    assertThat(t.getMessage()).contains("locked");
+    assertNoValueIn(t);
+  }
+
+  @Test
+  void put_newValue_becomesCurrentVersion() throws Exception {
+    assumeTrue(supportsWrite(), "provider is read-only");
+    String v1 = seed("rotating", utf8("old"));
+
+    SecretRecord written = provider.put("rotating", utf8("new-" + SENTINEL));
+    SecretRecord current = provider.fetch("rotating");
+
+    assertThat(written.versionId()).isNotNull().isNotEqualTo(v1);
+    assertThat(current.versionId()).isEqualTo(written.versionId());
+    assertThat(text(current)).isEqualTo("new-" + SENTINEL);
+    assertThat(written.toString()).doesNotContain(SENTINEL);
+  }
+
+  @Test
+  void put_previousVersion_staysReadable() throws Exception {
+    assumeTrue(supportsWrite() && supportsVersions(), "needs write and versions");
+    String v1 = seed("rotating", utf8("old"));
+
+    provider.put("rotating", utf8("new"));
+
+    assertThat(text(provider.fetchVersion("rotating", v1))).isEqualTo("old");
+  }
+
+  @Test
+  void fetchAll_someMissing_returnsOnlyFound() throws Exception {
+    seed("a", utf8("value-a"));
+    seed("b", utf8("value-b"));
+
+    Map<String, SecretRecord> all = provider.fetchAll(new LinkedHashSet<>(List.of("a", "b", "missing")));
+
+    assertThat(all).containsOnlyKeys("a", "b");
+    assertThat(text(all.get("a"))).isEqualTo("value-a");
+    assertThat(text(all.get("b"))).isEqualTo("value-b");
+  }
+
+  @Test
+  void fetchAll_noNames_returnsEmpty() {
+    assertThat(provider.fetchAll(Set.of())).isEmpty();
+  }
+
+  @Test
+  void fetch_binaryValue_roundTrips() throws Exception {
+    assumeTrue(supportsBinary(), "provider stores text only");
+    byte[] binary = {0, 1, 2, (byte) 0xff, (byte) 0xfe, (byte) 0x80, 10, 13};
+    seed("binary", binary);
+
+    assertThat(provider.fetch("binary").value()).containsExactly(binary);
+  }
+
+  @Test
+  void fetch_unicodeText_roundTrips() throws Exception {
+    String text = "pässwörd-密码-🔑";
+    seed("unicode", utf8(text));
+
+    assertThat(text(provider.fetch("unicode"))).isEqualTo(text);
+  }
+
+  @Test
+  void fetch_invalidNames_rejectedWithSecretsException() {
+    for (String bad : List.of("", "../etc/passwd", "a/../b", "bad\nname", "x".repeat(513))) {
+      Throwable t = catchThrowable(() -> provider.fetch(bad));
+      assertThat(t).as("name %s", bad.length() > 20 ? bad.substring(0, 20) + "..." : bad)
+          .isInstanceOf(SecretsException.class);
+    }
+  }
+
+  @Test
+  void record_toString_doesNotShowValue() throws Exception {
+    seed("masked", utf8(SENTINEL));
+
+    assertThat(provider.fetch("masked").toString()).doesNotContain(SENTINEL);
+  }
+
+  @Test
+  void close_twice_isHarmless() {
+    provider.close();
+    provider.close();
+  }
+
+  @Test
+  void id_isNotBlank() {
+    assertThat(provider.id()).isNotBlank();
+  }
+
+  /** Asserts no message or cause in the chain mentions {@link #SENTINEL}. */
+  protected static void assertNoValueIn(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      assertThat(String.valueOf(c.getMessage())).doesNotContain(SENTINEL);
+      assertThat(c.toString()).doesNotContain(SENTINEL);
+    }
+  }
+
+  /** For subclasses: asserts {@code call} throws {@code type} without leaking the sentinel. */
+  protected static void assertThrowsWithoutValue(Class<? extends Throwable> type, Runnable call) {
+    assertThatThrownBy(call::run).isInstanceOf(type);
+    assertNoValueIn(catchThrowable(call::run));
+  }
+}

@@ -190,12 +190,23 @@ final class CachingSecretsClient implements SecretsClient {
           staleServed.increment();
         }
         if (now() >= e.refreshAt && e.refreshing.compareAndSet(false, true)) {
-          cache.synchronous().refresh(name);
+          startRefresh(name, e);
         }
         return e;
       }
     }
     return coldEntry(name);
+  }
+
+  /** Hands the reload to Caffeine (which runs it on the executor); a reader never fails because of it. */
+  private void startRefresh(String name, Entry e) {
+    try {
+      cache.synchronous().refresh(name);
+    } catch (RuntimeException rejected) {
+      e.refreshing.set(false);
+      log.warn("Could not start a background refresh of secret '{}' ({}); serving the cached version", name,
+          rejected.getClass().getSimpleName());
+    }
   }
 
   private Entry coldEntry(String name) {

@@ -12,6 +12,14 @@ public interface SecretProviderFactory {
   String scheme();
 
   /**
+   * Every scheme this factory serves, for factories with variants ({@code vault} and
+   * {@code vault+http}). Defaults to {@link #scheme()} alone.
+   */
+  default java.util.Set<String> schemes() {
+    return java.util.Set.of(scheme());
+  }
+
+  /**
    * Builds a provider. Must reject, with {@link io.secretsbroker.ConfigurationException}, any
    * query parameter it does not understand ({@link ProviderUri#requireOnly}) and any credential
    * carried in the URI.

@@ -1,0 +1,608 @@
+package io.secretsbroker.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.secretsbroker.CacheStats;
+import io.secretsbroker.ConfigurationException;
+import io.secretsbroker.RotationFailedException;
+import io.secretsbroker.Rotation;
+import io.secretsbroker.SecretNotAllowedException;
+import io.secretsbroker.SecretNotFoundException;
+import io.secretsbroker.SecretValue;
+import io.secretsbroker.SecretsClient;
+import io.secretsbroker.SecretsException;
+import io.secretsbroker.Subscription;
+import io.secretsbroker.spi.SecretProvider;
+import io.secretsbroker.spi.SecretRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link SecretsClient} behind every public entry point.
+ *
+ * <p>Design note.
+ * <ul>
+ *   <li><b>Storage</b>: a Caffeine {@link AsyncLoadingCache} from the caller's name to an
+ *       {@link Entry}. Futures, not values, live in the map, so no provider I/O ever runs under a
+ *       map lock (the official AWS caching client loads under one and pins virtual threads).
+ *   <li><b>Single flight</b>: a cold read inserts an incomplete future with {@code putIfAbsent}
+ *       and loads on the caller's own thread; every concurrent reader of that key joins the same
+ *       future, so N callers cause one provider call.
+ *   <li><b>Refresh ahead</b>: each entry carries its own refresh time (refresh-after, jittered
+ *       ±10% so a fleet does not refresh in step, and no later than two thirds of the way to a
+ *       lease or expiry date). The first read past it returns the cached value at once and asks
+ *       Caffeine to {@code refresh} the key on the executor; Caffeine coalesces concurrent refresh
+ *       requests. A reader never waits for a refresh.
+ *   <li><b>Stale on error</b>: a failed refresh keeps the entry (marking it stale and backing off
+ *       before the next try). Expiry is absolute: {@code loadedAt + max-stale} (or the value's own
+ *       expiry if sooner), so an entry that cannot be refreshed disappears on time and the next
+ *       read surfaces the provider's error.
+ *   <li><b>Negative cache</b>: not-found is stored as an entry that expires after negative-ttl.
+ *   <li><b>Hot path</b>: a hit is a map read, a volatile read, a clock read and a counter bump; it
+ *       allocates nothing and takes no lock. The allowlist is checked on the miss path only (a
+ *       name in the cache has passed it).
+ *   <li><b>Rotation</b>: a reload that returns a new version id announces it to listeners on the
+ *       executor. {@code rotate} writes, verifies, and restores the previous value on failure;
+ *       announcements for a name are held back while it rotates, so listeners see the outcome
+ *       once.
+ * </ul>
+ */
+final class CachingSecretsClient implements SecretsClient {
+  private static final Logger log = LoggerFactory.getLogger(SecretsClient.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One cached answer for a caller's name. */
+  static final class Entry {
+    final SecretValue value; // null for a negative entry
+    final String text; // what get() returns; null when it must be computed (binary, JSON field)
+    final String field;
+    final RuntimeException failure; // not-found (kept for negative-ttl) or a failed cold load (dropped at once)
+    final long loadedAt; // ticker nanos
+    final long expiresAt; // ticker nanos
+    volatile long refreshAt; // ticker nanos
+    final AtomicBoolean refreshing = new AtomicBoolean();
+    volatile boolean stale;
+
+    Entry(SecretValue value, String text, String field, RuntimeException failure, long loadedAt,
+        long refreshAt, long expiresAt) {
+      this.value = value;
+      this.text = text;
+      this.field = field;
+      this.failure = failure;
+      this.loadedAt = loadedAt;
+      this.refreshAt = refreshAt;
+      this.expiresAt = expiresAt;
+    }
+
+    String versionId() {
+      return value == null ? null : value.versionId();
+    }
+  }
+
+  private final SecretProvider provider;
+  private final String providerId;
+  private final Names names;
+  private final Resilience resilience;
+  private final Clock clock;
+  private final Executor executor;
+  private final Runnable onClose;
+  private final long refreshAfterNanos;
+  private final long maxStaleNanos;
+  private final long negativeTtlNanos;
+  private final long retryBackoffNanos;
+  private final AsyncLoadingCache<String, Entry> cache;
+  private final Map<String, List<Consumer<SecretValue>>> listeners = new ConcurrentHashMap<>();
+  private final Set<String> rotating = ConcurrentHashMap.newKeySet();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder loads = new LongAdder();
+  private final LongAdder loadFailures = new LongAdder();
+  private final LongAdder staleServed = new LongAdder();
+  private final LongAdder rotations = new LongAdder();
+  private final LongAdder denied = new LongAdder();
+  private volatile boolean closed;
+
+  CachingSecretsClient(SecretProvider provider, Settings settings, Names names, Resilience resilience,
+      Clock clock, Executor executor, Runnable onClose) {
+    this.provider = provider;
+    this.providerId = provider.id();
+    this.names = names;
+    this.resilience = resilience;
+    this.clock = clock;
+    this.executor = executor;
+    this.onClose = onClose;
+    Duration refreshAfter = settings.duration(Settings.REFRESH_AFTER, Duration.ofMinutes(5));
+    Duration maxStale = settings.duration(Settings.MAX_STALE, Duration.ofHours(1));
+    if (maxStale.compareTo(refreshAfter) < 0) {
+      throw new ConfigurationException(Settings.MAX_STALE + " (" + maxStale + ") is shorter than "
+          + Settings.REFRESH_AFTER + " (" + refreshAfter + "): values would expire before they are refreshed."
+          + " Make max-stale at least as long as refresh-after.");
+    }
+    this.refreshAfterNanos = refreshAfter.toNanos();
+    this.maxStaleNanos = maxStale.toNanos();
+    this.negativeTtlNanos = settings.duration(Settings.NEGATIVE_TTL, Duration.ofSeconds(10)).toNanos();
+    this.retryBackoffNanos = Math.max(Duration.ofSeconds(1).toNanos(),
+        Math.min(refreshAfterNanos / 10, Duration.ofSeconds(30).toNanos()));
+    int maxSize = settings.integer(Settings.MAX_SIZE, 1000, 1, 1_000_000);
+    this.cache = Caffeine.newBuilder()
+        .maximumSize(maxSize)
+        .ticker(this::now)
+        .executor(executor)
+        .expireAfter(new AbsoluteExpiry())
+        .removalListener(this::onRemoval)
+        .buildAsync(new Loader());
+  }
+
+  private long now() {
+    return clock.millis() * 1_000_000L;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public String get(String name) {
+    Entry e = entry(name);
+    if (e.text != null) {
+      return e.text;
+    }
+    return e.field == null ? e.value.asString() : e.value.field(e.field);
+  }
+
+  @Override
+  public SecretValue value(String name) {
+    return entry(name).value;
+  }
+
+  private Entry entry(String name) {
+    if (closed) {
+      throw closedError();
+    }
+    CompletableFuture<Entry> f = cache.getIfPresent(name);
+    if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
+      Entry e = f.join();
+      if (e.failure == null) {
+        hits.increment();
+        if (e.stale) {
+          staleServed.increment();
+        }
+        if (now() >= e.refreshAt && e.refreshing.compareAndSet(false, true)) {
+          startRefresh(name, e);
+        }
+        return e;
+      }
+    }
+    return coldEntry(name);
+  }
+
+  /** Hands the reload to Caffeine (which runs it on the executor); a reader never fails because of it. */
+  private void startRefresh(String name, Entry e) {
+    try {
+      cache.synchronous().refresh(name);
+    } catch (RuntimeException rejected) {
+      e.refreshing.set(false);
+      log.warn("Could not start a background refresh of secret '{}' ({}); serving the cached version", name,
+          rejected.getClass().getSimpleName());
+    }
+  }
+
+  private Entry coldEntry(String name) {
+    Names.Target target = resolve(name);
+    misses.increment();
+    CompletableFuture<Entry> f = cache.getIfPresent(name);
+    if (f == null) {
+      CompletableFuture<Entry> mine = new CompletableFuture<>();
+      f = cache.asMap().putIfAbsent(name, mine);
+      if (f == null) {
+        f = mine;
+        try {
+          mine.complete(load(name, target));
+        } catch (RuntimeException ex) {
+          // completed normally, not exceptionally, so Caffeine does not log it; dropped at once
+          mine.complete(new Entry(null, null, null, ex, 0, Long.MAX_VALUE, 0));
+          cache.asMap().remove(name, mine);
+        }
+      }
+    }
+    return check(f.join());
+  }
+
+  /** Throws what a failed entry holds: a fresh not-found per caller, or the cold load's error. */
+  private static Entry check(Entry e) {
+    RuntimeException failure = e.failure;
+    if (failure == null) {
+      return e;
+    }
+    if (failure instanceof SecretNotFoundException) {
+      throw new SecretNotFoundException(failure.getMessage(), failure);
+    }
+    throw failure;
+  }
+
+  /** Validates, applies the allowlist (counting refusals) and maps the name. */
+  private Names.Target resolve(String name) {
+    try {
+      return names.resolve(name);
+    } catch (SecretNotAllowedException e) {
+      denied.increment();
+      log.warn("Refused secret '{}': not in secrets.allow", name);
+      throw e;
+    }
+  }
+
+  /** One provider read (retried, behind the breaker); not-found becomes a negative entry. */
+  private Entry load(String name, Names.Target target) {
+    long start = System.nanoTime();
+    try {
+      SecretRecord record = resilience.read(() -> provider.fetch(target.providerName()));
+      loads.increment();
+      log.debug("Loaded secret '{}' version {} from {} in {} ms", name, record.versionId(), providerId,
+          (System.nanoTime() - start) / 1_000_000);
+      return entryFor(name, target, record);
+    } catch (SecretNotFoundException nf) {
+      loadFailures.increment();
+      long t = now();
+      return new Entry(null, null, null, nf, t, Long.MAX_VALUE, t + negativeTtlNanos);
+    } catch (SecretsException ex) {
+      loadFailures.increment();
+      throw ex;
+    } catch (RuntimeException ex) {
+      loadFailures.increment();
+      throw new SecretsException("Provider " + providerId + " failed unexpectedly reading secret '" + name
+          + "' (" + ex.getClass().getName() + "). This is a provider bug; please report it.", ex);
+    }
+  }
+
+  private Entry entryFor(String name, Names.Target target, SecretRecord record) {
+    SecretValue value = SecretValue.of(name, record);
+    long t = now();
+    long jittered = (long) (refreshAfterNanos * (0.9 + 0.2 * ThreadLocalRandom.current().nextDouble()));
+    long refreshAt = t + jittered;
+    long expiresAt = t + maxStaleNanos;
+    if (record.expiresOn() != null) {
+      long validFor = Math.max(0, record.expiresOn().toEpochMilli() * 1_000_000L - t);
+      refreshAt = Math.min(refreshAt, t + validFor * 2 / 3);
+      expiresAt = Math.min(expiresAt, t + validFor);
+    }
+    String text = null;
+    if (target.field() == null) {
+      try {
+        text = value.asString();
+      } catch (SecretsException binary) {
+        text = null; // get() will explain that the value is binary
+      }
+    }
+    return new Entry(value, text, target.field(), null, t, refreshAt, expiresAt);
+  }
+
+  /**
+   * Reloads a name: fetch, build the new entry, announce a new version. Used by background
+   * refreshes and by {@link #refresh}.
+   */
+  private Entry reload(String name, Entry old) {
+    Entry fresh = load(name, resolve(name));
+    if (old != null && old.value != null && fresh.value != null
+        && !Objects.equals(old.versionId(), fresh.versionId())) {
+      announce(name, fresh.value);
+    }
+    return fresh;
+  }
+
+  private final class Loader implements AsyncCacheLoader<String, Entry> {
+    @Override
+    public CompletableFuture<? extends Entry> asyncLoad(String key, Executor ex) {
+      return CompletableFuture.supplyAsync(() -> load(key, resolve(key)), ex);
+    }
+
+    @Override
+    public CompletableFuture<? extends Entry> asyncReload(String key, Entry old, Executor ex) {
+      return CompletableFuture.supplyAsync(() -> backgroundReload(key, old), ex);
+    }
+  }
+
+  /** A background refresh: never throws, keeps the old entry (now stale) on failure. */
+  private Entry backgroundReload(String key, Entry old) {
+    try {
+      return reload(key, old);
+    } catch (RuntimeException ex) {
+      old.stale = true;
+      old.refreshAt = now() + retryBackoffNanos;
+      old.refreshing.set(false);
+      log.warn("Refresh of secret '{}' from {} failed ({}); serving the cached version {} until"
+          + " secrets.cache.max-stale runs out", key, providerId, describe(ex), old.versionId());
+      return old;
+    }
+  }
+
+  private static String describe(Throwable ex) {
+    return ex.getClass().getSimpleName() + ": " + ex.getMessage();
+  }
+
+  private final class AbsoluteExpiry implements Expiry<String, Entry> {
+    @Override
+    public long expireAfterCreate(String key, Entry e, long currentTime) {
+      return Math.max(0, e.expiresAt - currentTime);
+    }
+
+    @Override
+    public long expireAfterUpdate(String key, Entry e, long currentTime, long currentDuration) {
+      return Math.max(0, e.expiresAt - currentTime);
+    }
+
+    @Override
+    public long expireAfterRead(String key, Entry e, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
+  }
+
+  private void onRemoval(String key, Entry e, RemovalCause cause) {
+    if (e != null && e.value != null && cause.wasEvicted()) {
+      e.value.wipe();
+    }
+  }
+
+  // ---------------------------------------------------------------- batch
+
+  @Override
+  public Map<String, SecretValue> values(Collection<String> requested) {
+    if (closed) {
+      throw closedError();
+    }
+    Set<String> wanted = new LinkedHashSet<>(requested);
+    Map<String, SecretValue> found = new LinkedHashMap<>();
+    Map<String, Names.Target> cold = new LinkedHashMap<>();
+    for (String name : wanted) {
+      if (cache.getIfPresent(name) != null) {
+        found.put(name, entry(name).value);
+      } else {
+        cold.put(name, resolve(name));
+      }
+    }
+    List<String> missing = new ArrayList<>();
+    if (!cold.isEmpty()) {
+      misses.add(cold.size());
+      Set<String> providerNames = new LinkedHashSet<>();
+      cold.values().forEach(t -> providerNames.add(t.providerName()));
+      Map<String, SecretRecord> records;
+      try {
+        records = resilience.read(() -> provider.fetchAll(providerNames));
+      } catch (RuntimeException ex) {
+        loadFailures.increment();
+        throw ex;
+      }
+      for (Map.Entry<String, Names.Target> c : cold.entrySet()) {
+        SecretRecord r = records.get(c.getValue().providerName());
+        if (r == null) {
+          missing.add(c.getKey());
+          continue;
+        }
+        loads.increment();
+        // each caller name gets its own copy: entries wipe their bytes independently
+        Entry e = entryFor(c.getKey(), c.getValue(), new SecretRecord(r.name(), r.versionId(),
+            r.value().clone(), r.createdOn(), r.expiresOn(), r.metadata()));
+        cache.put(c.getKey(), CompletableFuture.completedFuture(e));
+        found.put(c.getKey(), e.value);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new SecretNotFoundException("Secrets not found in " + providerId + ": " + String.join(", ", missing)
+          + ". Check the names, secrets.env and secrets.name-template.");
+    }
+    Map<String, SecretValue> ordered = new LinkedHashMap<>();
+    wanted.forEach(n -> ordered.put(n, found.get(n)));
+    return ordered;
+  }
+
+  // ---------------------------------------------------------------- rotation
+
+  @Override
+  public Subscription onRotate(String name, Consumer<SecretValue> listener) {
+    io.secretsbroker.spi.SecretNames.validate(name);
+    Objects.requireNonNull(listener, "listener");
+    List<Consumer<SecretValue>> list = listeners.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>());
+    list.add(listener);
+    return () -> list.remove(listener);
+  }
+
+  private void announce(String name, SecretValue value) {
+    rotations.increment();
+    log.info("Secret '{}' has a new version {}", name, value.versionId());
+    if (rotating.contains(name)) {
+      return;
+    }
+    List<Consumer<SecretValue>> list = listeners.get(name);
+    if (list == null) {
+      return;
+    }
+    for (Consumer<SecretValue> l : list) {
+      executor.execute(() -> {
+        try {
+          l.accept(value);
+        } catch (RuntimeException | Error ex) {
+          StackTraceElement[] st = ex.getStackTrace();
+          log.warn("A rotation listener for secret '{}' threw {} at {}; other listeners are unaffected", name,
+              ex.getClass().getName(), st.length > 0 ? st[0] : "?");
+        }
+      });
+    }
+  }
+
+  @Override
+  public SecretValue rotate(String name, Rotation rotation) {
+    if (closed) {
+      throw closedError();
+    }
+    Objects.requireNonNull(rotation, "rotation");
+    Names.Target target = resolve(name);
+    String providerName = target.providerName();
+    if (!rotating.add(name)) {
+      throw new RotationFailedException("Secret '" + name + "' is already being rotated by this client;"
+          + " wait for that rotation to finish.");
+    }
+    try {
+      SecretRecord before;
+      try {
+        before = resilience.read(() -> provider.fetch(providerName));
+      } catch (SecretNotFoundException nf) {
+        before = null;
+      }
+      SecretValue current = before == null ? null : SecretValue.of(name, copy(before));
+      byte[] candidate = candidate(name, target, current, rotation);
+      SecretRecord written = resilience.write(() -> provider.put(providerName, candidate));
+      SecretValue writtenValue = SecretValue.of(name, copy(written));
+      try {
+        rotation.verify(writtenValue);
+      } catch (Exception ex) {
+        throw restore(name, target, before, written, ex);
+      }
+      Entry e = entryFor(name, target, written);
+      cache.put(name, CompletableFuture.completedFuture(e));
+      rotating.remove(name);
+      announce(name, e.value);
+      log.info("Rotated secret '{}' to version {}", name, written.versionId());
+      return e.value;
+    } finally {
+      rotating.remove(name);
+    }
+  }
+
+  private static SecretRecord copy(SecretRecord r) {
+    return new SecretRecord(r.name(), r.versionId(), r.value().clone(), r.createdOn(), r.expiresOn(), r.metadata());
+  }
+
+  /** The new value: the whole secret, or, for an alias with a field, the JSON with that field replaced. */
+  private static byte[] candidate(String name, Names.Target target, SecretValue current, Rotation rotation) {
+    String next = rotation.generate(current);
+    if (target.field() == null) {
+      return next.getBytes(StandardCharsets.UTF_8);
+    }
+    if (current == null) {
+      throw new RotationFailedException("Secret '" + name + "' maps to field '" + target.field() + "' of "
+          + target.providerName() + ", which does not exist; create it before rotating a field of it.");
+    }
+    current.field(target.field()); // throws, naming the field, when the JSON has no such field
+    try {
+      ObjectNode json = (ObjectNode) JSON.readTree(current.asBytes());
+      json.put(target.field(), next);
+      return JSON.writeValueAsBytes(json);
+    } catch (java.io.IOException ex) {
+      throw new RotationFailedException("Could not rewrite field '" + target.field() + "' of secret '" + name
+          + "'; nothing was written.", ex);
+    }
+  }
+
+  private RotationFailedException restore(String name, Names.Target target, SecretRecord before,
+      SecretRecord written, Exception cause) {
+    String why = cause.getClass().getSimpleName();
+    if (before == null) {
+      return new RotationFailedException("Verification of the new value of secret '" + name + "' failed (" + why
+          + "). The secret had no previous value, so the unverified version " + written.versionId()
+          + " stays current; rotate again once the target system accepts it.", cause);
+    }
+    try {
+      SecretRecord restored = resilience.write(() -> provider.put(target.providerName(), before.value().clone()));
+      cache.put(name, CompletableFuture.completedFuture(entryFor(name, target, restored)));
+      log.warn("Rotation of secret '{}' failed verification; previous value restored as version {}", name,
+          restored.versionId());
+      return new RotationFailedException("Verification of the new value of secret '" + name + "' failed (" + why
+          + "); the previous value was written back as the current version " + restored.versionId()
+          + ". Nothing was lost; fix the verifier's target and rotate again.", cause);
+    } catch (RuntimeException restoreFailure) {
+      cause.addSuppressed(restoreFailure);
+      cache.synchronous().invalidate(name);
+      return new RotationFailedException("Verification of the new value of secret '" + name + "' failed (" + why
+          + ") and writing the previous value back also failed (" + restoreFailure.getClass().getSimpleName()
+          + "). The unverified version " + written.versionId() + " is current; the previous value is still"
+          + " stored as version " + before.versionId() + ". Restore it from there or rotate again.", cause);
+    }
+  }
+
+  // ---------------------------------------------------------------- the rest
+
+  @Override
+  public void refresh(String name) {
+    if (closed) {
+      throw closedError();
+    }
+    resolve(name);
+    CompletableFuture<Entry> f = cache.getIfPresent(name);
+    Entry old = f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+    Entry fresh = reload(name, old);
+    cache.put(name, CompletableFuture.completedFuture(fresh));
+    check(fresh);
+  }
+
+  @Override
+  public CacheStats stats() {
+    return new CacheStats(hits.sum(), misses.sum(), loads.sum(), loadFailures.sum(), staleServed.sum(),
+        rotations.sum(), denied.sum());
+  }
+
+  /** The circuit breaker's state, for tests and diagnostics. */
+  String breakerState() {
+    return resilience.breakerState();
+  }
+
+  /** Runs pending cache maintenance now (evictions, expirations), for tests. */
+  void cleanUp() {
+    cache.synchronous().cleanUp();
+  }
+
+  /** Zeroes every cached value and empties the cache (close, or before a snapshot). */
+  void wipeAll() {
+    for (CompletableFuture<Entry> f : cache.asMap().values()) {
+      Entry e = f.getNow(null);
+      if (e != null && e.value != null) {
+        e.value.wipe();
+      }
+    }
+    cache.synchronous().invalidateAll();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    wipeAll();
+    try {
+      provider.close();
+    } finally {
+      onClose.run();
+    }
+  }
+
+  private SecretsException closedError() {
+    return new SecretsException("This SecretsClient (provider " + providerId + ") is closed. Build a new one,"
+        + " or use Secrets.client().");
+  }
+
+  @Override
+  public String toString() {
+    return "SecretsClient[provider=" + providerId + ", " + names + "]";
+  }
+}

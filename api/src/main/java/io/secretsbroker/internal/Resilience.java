@@ -1,0 +1,77 @@
+package io.secretsbroker.internal;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.secretsbroker.ProviderUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Retry and circuit breaking around every provider call, composed the Resilience4j way:
+ * {@code Retry(CircuitBreaker(call))}.
+ *
+ * <p>Only {@link ProviderUnavailableException} (throttling, 5xx, timeouts, I/O) is retried and
+ * counted as a breaker failure; not-found, access-denied and bad input pass straight through and
+ * count as successful calls (the store answered). An open breaker fails fast with a
+ * {@link ProviderUnavailableException} naming the provider. Resilience4j types stay in here.
+ */
+final class Resilience {
+  private final String providerId;
+  private final Retry retry;
+  private final CircuitBreaker breaker;
+  private final Duration waitOpen;
+
+  Resilience(String providerId, Settings settings, Clock clock) {
+    this.providerId = providerId;
+    int attempts = settings.integer(Settings.RETRY_MAX_ATTEMPTS, 3, 1, 10);
+    Duration backoff = settings.duration(Settings.RETRY_INITIAL_BACKOFF, Duration.ofMillis(100));
+    int rate = settings.integer(Settings.BREAKER_FAILURE_RATE, 50, 1, 100);
+    int window = settings.integer(Settings.BREAKER_WINDOW, 20, 2, 10_000);
+    this.waitOpen = settings.duration(Settings.BREAKER_WAIT_OPEN, Duration.ofSeconds(30));
+    this.retry = Retry.of("secrets-" + providerId, RetryConfig.custom()
+        .maxAttempts(attempts)
+        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(backoff, 2.0, 0.5))
+        .retryOnException(ProviderUnavailableException.class::isInstance)
+        .failAfterMaxAttempts(false)
+        .build());
+    this.breaker = CircuitBreaker.of("secrets-" + providerId, CircuitBreakerConfig.custom()
+        .failureRateThreshold(rate)
+        .slidingWindow(window, window, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .waitDurationInOpenState(waitOpen)
+        .permittedNumberOfCallsInHalfOpenState(Math.min(3, window))
+        .recordException(ProviderUnavailableException.class::isInstance)
+        .clock(clock)
+        .build());
+  }
+
+  /** Runs a read: retried on transient failure, behind the breaker. */
+  <T> T read(Supplier<T> call) {
+    return run(Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, call)));
+  }
+
+  /** Runs a write: behind the breaker, never retried (a write may not be idempotent). */
+  <T> T write(Supplier<T> call) {
+    return run(CircuitBreaker.decorateSupplier(breaker, call));
+  }
+
+  private <T> T run(Supplier<T> decorated) {
+    try {
+      return decorated.get();
+    } catch (CallNotPermittedException e) {
+      throw new ProviderUnavailableException("Provider " + providerId + " is failing: its circuit breaker is"
+          + " open after repeated failures and calls are refused for up to " + waitOpen.toSeconds()
+          + " s. Cached values are still served within secrets.cache.max-stale; check the provider's"
+          + " health and network.", e);
+    }
+  }
+
+  /** The breaker's state name, for stats and tests: CLOSED, OPEN, HALF_OPEN. */
+  String breakerState() {
+    return breaker.getState().name();
+  }
+}

@@ -1,0 +1,84 @@
+package io.secretsbroker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.secretsbroker.spi.SecretRecord;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SecretValueTest {
+  private static final String PW = "Tr0ub4dor&3-value";
+
+  private static SecretValue json() {
+    return SecretValue.of("db", "v1", ("{\"user\":\"app\",\"password\":\"" + PW + "\",\"port\":5432,"
+        + "\"tls\":{\"mode\":\"verify\"}}").getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void toString_masksValue() {
+    assertThat(json().toString()).contains("db").contains("v1").doesNotContain(PW).contains("****");
+    SecretRecord r = new SecretRecord("db", "v1", PW.getBytes(StandardCharsets.UTF_8), Instant.EPOCH);
+    assertThat(r.toString()).doesNotContain(PW);
+  }
+
+  @Test
+  void field_existingFields_returnedAsText() {
+    SecretValue v = json();
+    assertThat(v.field("password")).isEqualTo(PW);
+    assertThat(v.field("port")).isEqualTo("5432");
+    assertThat(v.field("tls")).isEqualTo("{\"mode\":\"verify\"}");
+  }
+
+  @Test
+  void field_missing_namesFieldNotValue() {
+    assertThatThrownBy(() -> json().field("passwd"))
+        .isInstanceOf(SecretsException.class)
+        .hasMessageContaining("'passwd'").hasMessageContaining("password")
+        .hasMessageNotContaining(PW);
+  }
+
+  @Test
+  void field_nonJsonValue_explainsWithoutValue() {
+    SecretValue plain = SecretValue.of("api", "1", PW.getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> plain.field("x")).isInstanceOf(SecretsException.class)
+        .hasMessageContaining("not a JSON object").hasMessageNotContaining(PW);
+  }
+
+  @Test
+  void asBytes_returnsCopyCallerCanClear() {
+    SecretValue v = SecretValue.of("api", "1", PW.getBytes(StandardCharsets.UTF_8));
+    byte[] b = v.asBytes();
+    java.util.Arrays.fill(b, (byte) 0);
+    assertThat(v.asString()).isEqualTo(PW);
+    char[] c = v.asChars();
+    assertThat(new String(c)).isEqualTo(PW);
+  }
+
+  @Test
+  void wipe_zeroesAndBlocksAccess() {
+    SecretValue v = SecretValue.of("api", "1", PW.getBytes(StandardCharsets.UTF_8));
+    v.wipe();
+    assertThat(v.isWiped()).isTrue();
+    assertThatThrownBy(v::asBytes).isInstanceOf(SecretsException.class).hasMessageContaining("wiped");
+    assertThatThrownBy(v::asString).isInstanceOf(SecretsException.class);
+  }
+
+  @Test
+  void secretValue_isNotSerializable() {
+    assertThat(Serializable.class.isAssignableFrom(SecretValue.class)).isFalse();
+  }
+
+  @Test
+  void metadata_andExpiry_exposed() {
+    SecretRecord r = new SecretRecord("db", "v1", new byte[] {1}, Instant.EPOCH, Instant.EPOCH.plusSeconds(60),
+        Map.of("leaseDuration", "PT1M", "contentType", "text/plain"));
+    SecretValue v = SecretValue.of("db", r);
+    assertThat(v.expiresOn()).contains(Instant.EPOCH.plusSeconds(60));
+    assertThat(v.leaseDuration()).contains(java.time.Duration.ofMinutes(1));
+    assertThat(v.metadata()).containsEntry("contentType", "text/plain");
+  }
+}

@@ -1,0 +1,134 @@
+package io.secretsbroker.internal;
+
+import io.secretsbroker.SecretNotFoundException;
+import io.secretsbroker.spi.SecretNames;
+import io.secretsbroker.spi.SecretProvider;
+import io.secretsbroker.spi.SecretRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/** A versioned in-memory provider with call counts, scripted failures and a gate, for core tests. */
+final class FakeProvider implements SecretProvider {
+  final Map<String, List<SecretRecord>> versions = new ConcurrentHashMap<>();
+  final AtomicInteger fetches = new AtomicInteger();
+  final AtomicInteger fetchAlls = new AtomicInteger();
+  final AtomicInteger puts = new AtomicInteger();
+  final List<String> fetchedNames = java.util.Collections.synchronizedList(new ArrayList<>());
+  volatile Supplier<RuntimeException> failure;
+  volatile int failuresLeft;
+  volatile CountDownLatch gate;
+  volatile CountDownLatch entered = new CountDownLatch(1);
+  volatile boolean closed;
+
+  String set(String name, String value) {
+    return set(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  synchronized String set(String name, byte[] value) {
+    List<SecretRecord> list = versions.computeIfAbsent(name, k -> new ArrayList<>());
+    String v = String.valueOf(list.size() + 1);
+    list.add(new SecretRecord(name, v, value, Instant.EPOCH));
+    return v;
+  }
+
+  /** The next {@code n} calls fail with the supplied exception. */
+  void failNext(int n, Supplier<RuntimeException> f) {
+    failure = f;
+    failuresLeft = n;
+  }
+
+  void failAlways(Supplier<RuntimeException> f) {
+    failNext(Integer.MAX_VALUE, f);
+  }
+
+  void heal() {
+    failuresLeft = 0;
+  }
+
+  private synchronized RuntimeException nextFailure() {
+    if (failuresLeft > 0) {
+      failuresLeft--;
+      return failure.get();
+    }
+    return null;
+  }
+
+  private void pass() {
+    entered.countDown();
+    CountDownLatch g = gate;
+    if (g != null) {
+      try {
+        g.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    RuntimeException f = nextFailure();
+    if (f != null) {
+      throw f;
+    }
+  }
+
+  @Override
+  public String id() {
+    return "fake";
+  }
+
+  @Override
+  public SecretRecord fetch(String name) {
+    fetches.incrementAndGet();
+    fetchedNames.add(name);
+    SecretNames.validate(name);
+    pass();
+    List<SecretRecord> list = versions.get(name);
+    if (list == null) {
+      throw new SecretNotFoundException("Secret '" + name + "' not found in fake");
+    }
+    synchronized (this) {
+      SecretRecord r = list.get(list.size() - 1);
+      return new SecretRecord(r.name(), r.versionId(), r.value().clone(), r.createdOn());
+    }
+  }
+
+  @Override
+  public Map<String, SecretRecord> fetchAll(Set<String> names) {
+    fetchAlls.incrementAndGet();
+    pass();
+    Map<String, SecretRecord> out = new LinkedHashMap<>();
+    for (String n : names) {
+      if (versions.containsKey(n)) {
+        List<SecretRecord> list = versions.get(n);
+        SecretRecord r = list.get(list.size() - 1);
+        out.put(n, new SecretRecord(r.name(), r.versionId(), r.value().clone(), r.createdOn()));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public SecretRecord put(String name, byte[] value) {
+    puts.incrementAndGet();
+    pass();
+    String v = set(name, value.clone());
+    return new SecretRecord(name, v, value.clone(), Instant.EPOCH);
+  }
+
+  String current(String name) {
+    List<SecretRecord> list = versions.get(name);
+    return new String(list.get(list.size() - 1).value(), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+}

@@ -12,29 +12,13 @@ import io.secretsbroker.SecretsClient;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The AWS provider behind the whole client: retry, circuit breaker, batch and rotation over the wire. */
 class AwsClientResilienceTest {
-  private static final FakeSecretsManager AWS = new FakeSecretsManager();
-
-  @BeforeAll
-  static void startFake() {
-    AWS.startServer();
-  }
-
-  @AfterAll
-  static void stopFake() {
-    AWS.stopServer();
-  }
-
-  @BeforeEach
-  void fresh() {
-    AWS.reset();
-  }
+  @RegisterExtension
+  static final FakeSecretsManager AWS = new FakeSecretsManager();
 
   private static SecretsClient client(Map<String, String> settings) {
     return SecretsClient.builder()

@@ -3,26 +3,15 @@ package io.secretsbroker.aws;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.testkit.ProviderContractTest;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The conformance suite against {@link FakeSecretsManager}: real AWS JSON 1.1 over loopback HTTP. */
 class AwsProviderContractTest extends ProviderContractTest {
-  private static final FakeSecretsManager AWS = new FakeSecretsManager();
-
-  @BeforeAll
-  static void startFake() {
-    AWS.startServer();
-  }
-
-  @AfterAll
-  static void stopFake() {
-    AWS.stopServer();
-  }
+  @RegisterExtension
+  static final FakeSecretsManager AWS = new FakeSecretsManager();
 
   @Override
   protected SecretProvider createProvider() {
-    AWS.reset();
     return AWS.provider();
   }
 

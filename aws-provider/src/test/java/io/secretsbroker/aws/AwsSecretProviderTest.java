@@ -20,32 +20,21 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Wire-level behaviour of the driver beyond the contract: faults, error mapping, stages, batches. */
 class AwsSecretProviderTest {
   private static final String SECRET = "s3ntinel-Value-7f1c9e";
-  private static final FakeSecretsManager AWS = new FakeSecretsManager();
+  @RegisterExtension
+  static final FakeSecretsManager AWS = new FakeSecretsManager();
 
   private AwsSecretProvider provider;
 
-  @BeforeAll
-  static void startFake() {
-    AWS.startServer();
-  }
-
-  @AfterAll
-  static void stopFake() {
-    AWS.stopServer();
-  }
-
   @BeforeEach
   void fresh() {
-    AWS.reset();
     provider = AWS.provider();
   }
 

@@ -34,6 +34,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -45,10 +49,14 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * GetSecretValue, BatchGetSecretValue, PutSecretValue (idempotent ClientRequestToken, label moves)
  * and UpdateSecretVersionStage (AWSCURRENT moves leave AWSPREVIOUS on the old version).
  *
+ * <p>As a JUnit extension ({@code @RegisterExtension static}) it starts the server before the
+ * class, empties the store before each test and stops the server after the class.
+ *
  * <p>Faults are injected as ordinary WireMock stubs at a higher priority than the fake's
  * catch-all stub ({@link #stubFor}, {@link #failOnce}). Tests only.
  */
-final class FakeSecretsManager implements ResponseDefinitionTransformerV2 {
+final class FakeSecretsManager
+    implements ResponseDefinitionTransformerV2, BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
   static final String JSON_11 = "application/x-amz-json-1.1";
   static final String REGION = "us-east-1";
   static final String ACCOUNT = "123456789012";
@@ -103,6 +111,21 @@ final class FakeSecretsManager implements ResponseDefinitionTransformerV2 {
 
   void stopServer() {
     server.stop();
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    startServer();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    reset();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    stopServer();
   }
 
   /** Empties the store, removes fault stubs and the request journal. */

@@ -14,15 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The four rotation steps against the fake, one at a time, including retried steps. */
 class RotationHandlerTest {
-  private static final FakeSecretsManager AWS = new FakeSecretsManager();
+  @RegisterExtension
+  static final FakeSecretsManager AWS = new FakeSecretsManager();
 
   private AwsSecretProvider provider;
   private final List<String> setCalls = new ArrayList<>();
@@ -31,19 +31,8 @@ class RotationHandlerTest {
   private String token;
   private String v1;
 
-  @BeforeAll
-  static void startFake() {
-    AWS.startServer();
-  }
-
-  @AfterAll
-  static void stopFake() {
-    AWS.stopServer();
-  }
-
   @BeforeEach
   void fresh() {
-    AWS.reset();
     provider = AWS.provider();
     handler = RotationHandler.builder(provider)
         .generator(current -> ("next-after-" + new String(current.value(), StandardCharsets.UTF_8))

@@ -8,6 +8,7 @@ import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.ProviderUnavailableException;
 import io.secretsbroker.SecretAccessDeniedException;
 import io.secretsbroker.SecretNotFoundException;
+import io.secretsbroker.SecretsClient;
 import io.secretsbroker.SecretsException;
 import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretProvider;
@@ -337,6 +338,28 @@ class InMemorySecretProviderTest {
   void serviceLoader_findsMemoryScheme() {
     assertThat(ServiceLoader.load(SecretProviderFactory.class).stream()
         .map(p -> p.get().scheme())).contains("memory");
+  }
+
+  @Test
+  void client_namedStoreUri_readsSeededAndCloseStartsFresh() {
+    InMemorySecretProvider seeded = InMemorySecretProvider.named("client-test").seed("db", "pw");
+    try (SecretsClient client = SecretsClient.builder().ambientConfiguration(false)
+        .property("secrets.provider", "memory://client-test").build()) {
+      assertThat(client.get("db")).isEqualTo("pw");
+      assertThat(seeded.fetchCount("db")).isEqualTo(1);
+    }
+
+    assertThat(seeded.closed()).isTrue();
+    assertThat(InMemorySecretProvider.named("client-test").names()).isEmpty();
+    InMemorySecretProvider.named("client-test").close();
+  }
+
+  @Test
+  void client_anonymousUri_opensEmptyStore() {
+    try (SecretsClient client = SecretsClient.builder().ambientConfiguration(false)
+        .property("secrets.provider", "memory://").build()) {
+      assertThatThrownBy(() -> client.get("db")).isInstanceOf(SecretNotFoundException.class);
+    }
   }
 
   @Test

@@ -184,7 +184,7 @@ class InMemorySecretProviderTest {
 
   @Test
   void throttle_beyondLimitInWindow_failsThrottledUntilNextWindow() {
-    TestClock clock = new TestClock();
+    ManualClock clock = new ManualClock();
     store.clock(clock).seed("db", "v").throttle(2, Duration.ofSeconds(1));
 
     store.fetch("db");

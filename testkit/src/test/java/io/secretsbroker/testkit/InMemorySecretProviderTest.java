@@ -230,14 +230,19 @@ class InMemorySecretProviderTest {
     assertThat(text(store.fetch("db"))).isEqualTo(SECRET);
   }
 
+  /** Starts a read of "db" on another thread and waits until it is blocked by {@code hold}. */
+  private CompletableFuture<SecretRecord> heldRead(FetchHold hold) throws InterruptedException {
+    CompletableFuture<SecretRecord> read = CompletableFuture.supplyAsync(() -> store.fetch("db"), pool);
+    assertThat(hold.awaitBlocked(1, Duration.ofSeconds(10))).isTrue();
+    return read;
+  }
+
   @Test
   void holdFetches_readBlocksUntilReleased() throws Exception {
-    store.seed("db", "v");
-    FetchHold hold = store.holdFetches();
+    FetchHold hold = store.seed("db", "v").holdFetches();
 
-    CompletableFuture<SecretRecord> read = CompletableFuture.supplyAsync(() -> store.fetch("db"), pool);
+    CompletableFuture<SecretRecord> read = heldRead(hold);
 
-    assertThat(hold.awaitBlocked(1, Duration.ofSeconds(10))).isTrue();
     assertThat(read).isNotDone();
     assertThat(hold.blockedCount()).isEqualTo(1);
     hold.release();
@@ -264,10 +269,7 @@ class InMemorySecretProviderTest {
 
   @Test
   void close_whileReadHeld_releasesReaderAndLaterCallsFail() throws Exception {
-    store.seed("db", "v");
-    FetchHold hold = store.holdFetches();
-    CompletableFuture<SecretRecord> read = CompletableFuture.supplyAsync(() -> store.fetch("db"), pool);
-    assertThat(hold.awaitBlocked(1, Duration.ofSeconds(10))).isTrue();
+    CompletableFuture<SecretRecord> read = heldRead(store.seed("db", "v").holdFetches());
 
     store.close();
 

@@ -23,8 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -62,6 +62,13 @@ class LocalFileProviderTest {
   private SecretProvider open(Path file, Map<String, String> settings) {
     provider = new LocalFileProviderFactory().create(ProviderUri.parse("local://" + file.toUri().getPath(), settings));
     return provider;
+  }
+
+  /** Opens a file whose modification time is {@code age} before now (negative: in the future). */
+  private LocalFileProvider openAged(String json, Duration age) throws Exception {
+    Path file = write(json);
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(age)));
+    return (LocalFileProvider) open(file);
   }
 
   private static String text(SecretRecord r) {
@@ -142,11 +149,11 @@ class LocalFileProviderTest {
 
   @Test
   void fetch_fileEditedSameSizeSameTimestamp_seesNewVersion() throws Exception {
-    Path file = write("{\"db\": \"one-" + SECRET + "\"}");
     // modified "just now" as far as the provider can tell (a time in the near future is never old)
-    FileTime stamp = FileTime.from(Instant.now().plus(1, ChronoUnit.MINUTES));
-    Files.setLastModifiedTime(file, stamp);
-    SecretRecord first = open(file).fetch("db");
+    LocalFileProvider local = openAged("{\"db\": \"one-" + SECRET + "\"}", Duration.ofMinutes(-1));
+    Path file = local.file();
+    FileTime stamp = Files.getLastModifiedTime(file);
+    SecretRecord first = local.fetch("db");
 
     Files.writeString(file, "{\"db\": \"two-" + SECRET + "\"}"); // same size
     Files.setLastModifiedTime(file, stamp); // a file system with coarse timestamps
@@ -158,9 +165,7 @@ class LocalFileProviderTest {
 
   @Test
   void fetch_oldUnchangedFile_readAndParsedOnce() throws Exception {
-    Path file = write("{\"db\": \"v\"}");
-    Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(1, ChronoUnit.HOURS)));
-    LocalFileProvider local = (LocalFileProvider) open(file);
+    LocalFileProvider local = openAged("{\"db\": \"v\"}", Duration.ofHours(1));
 
     for (int i = 0; i < 50; i++) {
       local.fetch("db");
@@ -172,9 +177,7 @@ class LocalFileProviderTest {
 
   @Test
   void fetch_recentlyModifiedUnchangedFile_rereadButNotReparsed() throws Exception {
-    Path file = write("{\"db\": \"v\"}");
-    Files.setLastModifiedTime(file, FileTime.from(Instant.now().plus(1, ChronoUnit.MINUTES)));
-    LocalFileProvider local = (LocalFileProvider) open(file);
+    LocalFileProvider local = openAged("{\"db\": \"v\"}", Duration.ofMinutes(-1));
 
     local.fetch("db");
     local.fetch("db");
@@ -185,12 +188,10 @@ class LocalFileProviderTest {
 
   @Test
   void fetch_oldFileThenEdited_seesEditAndParsesAgain() throws Exception {
-    Path file = write("{\"db\": \"v1\"}");
-    Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(1, ChronoUnit.HOURS)));
-    LocalFileProvider local = (LocalFileProvider) open(file);
+    LocalFileProvider local = openAged("{\"db\": \"v1\"}", Duration.ofHours(1));
     local.fetch("db");
 
-    Files.writeString(file, "{\"db\": \"v2\", \"api\": \"k\"}");
+    Files.writeString(local.file(), "{\"db\": \"v2\", \"api\": \"k\"}");
 
     assertThat(text(local.fetch("db"))).isEqualTo("v2");
     assertThat(text(local.fetch("api"))).isEqualTo("k");

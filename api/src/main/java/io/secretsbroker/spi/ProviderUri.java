@@ -62,7 +62,8 @@ public final class ProviderUri {
     String trimmed = value.trim();
     URI uri;
     try {
-      uri = new URI(trimmed);
+      // "memory://" (scheme and nothing else) is a valid provider URI; java.net.URI wants an authority
+      uri = new URI(trimmed.endsWith("://") ? trimmed + "?" : trimmed);
     } catch (URISyntaxException e) {
       throw new ConfigurationException("secrets.provider '" + trimmed + "' is not a valid URI ("
           + e.getReason() + "). Expected scheme://authority/path?query.", e);

@@ -1,0 +1,248 @@
+package io.secretsbroker.internal.local;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code local://} file format: a JSON object from secret name to value.
+ *
+ * <ul>
+ *   <li>A string is the value (UTF-8).
+ *   <li>A wrapper object, whose keys are only {@code value}, {@code base64}, {@code version} and
+ *       {@code enabled}, with exactly one of {@code value} / {@code base64}: {@code value} is the
+ *       value (a string, or any other JSON stored as its compact JSON text), {@code base64} a
+ *       binary value, {@code version} the version id (text or number; bump it when you change the
+ *       value), {@code enabled: false} makes reads fail with access denied (like a disabled
+ *       secret in a cloud store).
+ *   <li>Any other object, array, number or boolean is stored as its compact JSON text, so
+ *       {@code field()} works on it. {@code null} means the secret does not exist.
+ * </ul>
+ * Without an explicit version the version id is the first 12 hex digits of the SHA-256 of the
+ * value. Errors name the file, the secret and a line/column, never a value: Jackson's own messages
+ * (which quote the offending text) are never passed on. Stateless and thread-safe.
+ */
+final class LocalSecretsFormat {
+  static final Set<String> WRAPPER_KEYS = Set.of("value", "base64", "version", "enabled");
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper COMPACT = new ObjectMapper();
+
+  /** One secret as the file holds it. The value array belongs to the snapshot; hand out copies. */
+  record Entry(byte[] value, String version, boolean enabled) {
+    Entry withDefaultVersion() {
+      return version != null ? this : new Entry(value, contentVersion(value), enabled);
+    }
+  }
+
+  /** The file cannot be used; the message is safe to show (no values). */
+  static final class BadFile extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BadFile(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private LocalSecretsFormat() {}
+
+  /** Parses the whole file into a tree, checking that it is one JSON object. */
+  static ObjectNode parseTree(byte[] bytes, String file) throws BadFile {
+    JsonNode root;
+    try {
+      root = JSON.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      throw new BadFile(syntaxError(e, file));
+    } catch (IOException e) {
+      throw new BadFile("Local secrets file " + file + " could not be parsed (" + e.getClass().getSimpleName() + ").");
+    }
+    if (root == null || root.isMissingNode()) {
+      throw new BadFile("Local secrets file " + file + " is empty. It must hold a JSON object of secret name to"
+          + " value, e.g. {\"db\": \"dev-password\"} (or {} for none).");
+    }
+    if (!root.isObject()) {
+      throw new BadFile("Local secrets file " + file + " holds a JSON " + root.getNodeType().name().toLowerCase()
+          + "; it must hold a JSON object of secret name to value, e.g. {\"db\": \"dev-password\"}.");
+    }
+    return (ObjectNode) root;
+  }
+
+  /** Every secret in the file, by name. */
+  static Map<String, Entry> parse(byte[] bytes, String file) throws BadFile {
+    ObjectNode root = parseTree(bytes, file);
+    Map<String, Entry> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (!field.getValue().isNull()) {
+        out.put(field.getKey(), entry(field.getKey(), field.getValue(), file));
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** One secret's node as an entry. */
+  static Entry entry(String name, JsonNode node, String file) throws BadFile {
+    if (!isWrapper(node)) {
+      return new Entry(bytesOf(node), null, true).withDefaultVersion();
+    }
+    byte[] value;
+    JsonNode base64 = node.get("base64");
+    if (base64 != null) {
+      if (!base64.isTextual()) {
+        throw new BadFile(where(name, file) + "\"base64\" must be a string of Base64 text.");
+      }
+      try {
+        value = Base64.getDecoder().decode(base64.textValue().strip());
+      } catch (IllegalArgumentException e) {
+        throw new BadFile(where(name, file) + "\"base64\" is not valid Base64.");
+      }
+    } else {
+      JsonNode v = node.get("value");
+      if (v.isNull()) {
+        throw new BadFile(where(name, file) + "\"value\" is null; give a value or remove the secret.");
+      }
+      value = bytesOf(v);
+    }
+    String version = null;
+    JsonNode ver = node.get("version");
+    if (ver != null && !ver.isNull()) {
+      if (!(ver.isTextual() || ver.isIntegralNumber()) || ver.asText().isBlank()) {
+        throw new BadFile(where(name, file) + "\"version\" must be a non-empty string or an integer.");
+      }
+      version = ver.asText();
+    }
+    boolean enabled = true;
+    JsonNode en = node.get("enabled");
+    if (en != null && !en.isNull()) {
+      if (!en.isBoolean()) {
+        throw new BadFile(where(name, file) + "\"enabled\" must be true or false.");
+      }
+      enabled = en.booleanValue();
+    }
+    return new Entry(value, version, enabled).withDefaultVersion();
+  }
+
+  /** Whether {@code node} is the {@code {"value"|"base64", "version", "enabled"}} wrapper. */
+  static boolean isWrapper(JsonNode node) {
+    if (!node.isObject() || node.has("value") == node.has("base64")) {
+      return false;
+    }
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      if (!WRAPPER_KEYS.contains(names.next())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The node {@code put} writes for a new value: a plain string, or a wrapper when the value is
+   * binary ({@code base64}) or the previous entry carried an integer version (incremented).
+   */
+  static JsonNode nodeFor(byte[] value, JsonNode previous) {
+    JsonNodeFactory nodes = JsonNodeFactory.instance;
+    String text = utf8OrNull(value);
+    JsonNode prevVersion = previous != null && isWrapper(previous) ? previous.get("version") : null;
+    boolean numbered = prevVersion != null
+        && (prevVersion.isIntegralNumber() || (prevVersion.isTextual() && prevVersion.textValue().matches("\\d{1,18}")));
+    if (text != null && !numbered) {
+      return nodes.textNode(text);
+    }
+    ObjectNode wrapper = nodes.objectNode();
+    if (text != null) {
+      wrapper.put("value", text);
+    } else {
+      wrapper.put("base64", Base64.getEncoder().encodeToString(value));
+    }
+    if (numbered) {
+      long next = Long.parseLong(prevVersion.asText()) + 1;
+      if (prevVersion.isTextual()) {
+        wrapper.put("version", Long.toString(next));
+      } else {
+        wrapper.put("version", next);
+      }
+    }
+    return wrapper;
+  }
+
+  /** The file's text for {@code root}: indented JSON and a final newline. */
+  static byte[] render(ObjectNode root) {
+    try {
+      byte[] json = JSON.writeValueAsBytes(root);
+      byte[] out = java.util.Arrays.copyOf(json, json.length + 1);
+      out[json.length] = '\n';
+      java.util.Arrays.fill(json, (byte) 0);
+      return out;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("A JSON tree could not be written", e);
+    }
+  }
+
+  /** The first 12 hex digits of the SHA-256 of {@code value}. */
+  static String contentVersion(byte[] value) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(value);
+      return HexFormat.of().formatHex(digest, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  private static byte[] bytesOf(JsonNode node) throws BadFile {
+    if (node.isTextual()) {
+      return node.textValue().getBytes(StandardCharsets.UTF_8);
+    }
+    try {
+      return COMPACT.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new BadFile("A value could not be written back as JSON text.");
+    }
+  }
+
+  private static String utf8OrNull(byte[] value) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(value)).toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  private static String where(String name, String file) {
+    return "Secret '" + name + "' in local secrets file " + file + ": ";
+  }
+
+  private static String syntaxError(JsonProcessingException e, String file) {
+    JsonLocation at = e.getLocation();
+    String position = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    // Jackson quotes the offending text, which may be a value; only the duplicate-key message is
+    // passed on, because it quotes a name.
+    String detail = original.startsWith("Duplicate field") ? " (" + original + ")" : "";
+    return "Local secrets file " + file + " is not valid JSON" + position + detail
+        + ". Fix the file; expected a JSON object of secret name to value.";
+  }
+}

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  */
 public final class Detector {
   private static final Detector DEFAULTS = new Detector();
+  /** Default distance from a match's start to its anchor: the anchor starts the match. */
+  private static final int BACK = 0;
 
   private final List<FormatRule> formatRules;
 
@@ -39,10 +41,10 @@ public final class Detector {
         new FormatRule(Rule.AWS_SECRET_ACCESS_KEY,
             Pattern.compile("(?i:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key|aws_?secret)"
                 + "[\"']?\\s*(?:=>|=|:|,)\\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"),
-            1, anchors("ecret", "ECRET"), (t, m) -> isAwsSecretShape(m.group(1))),
+            1, anchors("ecret", "ECRET"), (t, m) -> isAwsSecretShape(m.group(1)), 8),
         new FormatRule(Rule.PRIVATE_KEY,
             Pattern.compile("-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----"),
-            0, anchors("PRIVATE KEY"), (t, m) -> privateKeyBody(t, m.end()) != null),
+            0, anchors("PRIVATE KEY"), (t, m) -> privateKeyBody(t, m.end()) != null, 48),
         new FormatRule(Rule.GITHUB_TOKEN,
             Pattern.compile("(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})"
                 + "(?![A-Za-z0-9_])"),
@@ -57,7 +59,7 @@ public final class Detector {
             (t, m) -> looksRandom(m.group(1).substring(5))),
         new FormatRule(Rule.SLACK_WEBHOOK,
             Pattern.compile("https://hooks\\.slack\\.com/(?:services|workflows|triggers)/([A-Za-z0-9_/]{20,})"),
-            1, anchors("hooks.slack.com/"), (t, m) -> looksRandom(m.group(1))),
+            1, anchors("hooks.slack.com/"), (t, m) -> looksRandom(m.group(1)), 8),
         new FormatRule(Rule.STRIPE_KEY,
             Pattern.compile("(?<![A-Za-z0-9_])((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{24,247})(?![A-Za-z0-9_])"),
             1, anchors("sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"),
@@ -84,14 +86,15 @@ public final class Detector {
         new FormatRule(Rule.URL_PASSWORD,
             Pattern.compile("(?<![A-Za-z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{1,20}://([^\\s:/?#@\"'<>\\[\\]{}()]{1,128}):"
                 + "([^\\s/?#@\"'<>{}]{1,256})@(?:[A-Za-z0-9.-]+|\\[[0-9a-fA-F:]+\\])"),
-            2, anchors("://"), (t, m) -> isUrlPassword(m.group(1), m.group(2))),
+            2, anchors("://"), (t, m) -> isUrlPassword(m.group(1), m.group(2)), 22),
         new FormatRule(Rule.JDBC_PASSWORD,
             Pattern.compile("(?i)jdbc:[a-z0-9]+:[^\\s\"'<>]*?[?;&:]password=([^;&\\s\"'<>()]+)"),
             1, anchors("jdbc:", "JDBC:"), (t, m) -> isRealPassword(m.group(1))),
         new FormatRule(Rule.JDBC_PASSWORD,
             Pattern.compile("(?i)(?:server|data source|host|address)\\s*=[^;\"'\\n]{1,200};(?:[^;\"'\\n]{0,200};){0,10}?"
                 + "\\s*(?:password|pwd)\\s*=\\s*([^;\"'\\s]+)"),
-            1, anchors("assword=", "ASSWORD=", "wd=", "WD=", "assword =", "wd ="), (t, m) -> isRealPassword(m.group(1))));
+            1, anchors("assword=", "ASSWORD=", "wd=", "WD=", "assword =", "wd ="), (t, m) -> isRealPassword(m.group(1)),
+            -1));
   }
 
   /** The shared instance with every rule enabled. */
@@ -109,26 +112,56 @@ public final class Detector {
   public List<Detection> scanText(String text) {
     List<Detection> out = null;
     for (FormatRule rule : formatRules) {
-      if (!rule.anchoredIn(text)) {
+      if (rule.back < 0) {
+        if (rule.anchoredIn(text)) {
+          out = matchAll(rule, text, rule.pattern.matcher(text), out);
+        }
         continue;
       }
-      Matcher m = rule.pattern.matcher(text);
-      while (m.find()) {
-        if (!rule.check.test(text, m)) {
-          continue;
-        }
-        int start = m.start(rule.group);
-        int end = m.end(rule.group);
-        String value = rule.rule == Rule.PRIVATE_KEY ? privateKeyBody(text, m.end()) : m.group(rule.group);
-        if (out == null) {
-          out = new ArrayList<>(2);
-        }
-        if (!overlaps(out, start, end)) {
-          out.add(new Detection(rule.rule, start, end, value));
+      Matcher m = null;
+      for (String anchor : rule.anchors) {
+        for (int at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, at + 1)) {
+          if (m == null) {
+            m = rule.pattern.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+          }
+          int end = Math.min(text.length(), at + WINDOW);
+          for (int from = Math.max(0, at - rule.back); from <= at; from++) {
+            m.region(from, end);
+            if (m.lookingAt()) {
+              out = accept(rule, text, m, out);
+              break;
+            }
+          }
         }
       }
     }
     return out == null ? List.of() : out;
+  }
+
+  /** How far past an anchor a match may reach; regexes run only in such windows around anchors. */
+  private static final int WINDOW = 1200;
+
+  private static List<Detection> matchAll(FormatRule rule, String text, Matcher m, List<Detection> out) {
+    while (m.find()) {
+      out = accept(rule, text, m, out);
+    }
+    return out;
+  }
+
+  private static List<Detection> accept(FormatRule rule, String text, Matcher m, List<Detection> out) {
+    if (!rule.check.test(text, m)) {
+      return out;
+    }
+    int start = m.start(rule.group);
+    int end = m.end(rule.group);
+    if (out == null) {
+      out = new ArrayList<>(2);
+    }
+    if (!overlaps(out, start, end)) {
+      String value = rule.rule == Rule.PRIVATE_KEY ? privateKeyBody(text, m.end()) : m.group(rule.group);
+      out.add(new Detection(rule.rule, start, end, value));
+    }
+    return out;
   }
 
   private static boolean overlaps(List<Detection> found, int start, int end) {
@@ -576,8 +609,16 @@ public final class Detector {
     return a;
   }
 
+  /**
+   * One format rule. {@code back} is how far before an anchor its match may start (the regex then
+   * runs only in a window around each anchor), or -1 to run it over the whole text.
+   */
   private record FormatRule(Rule rule, Pattern pattern, int group, String[] anchors,
-                            BiPredicate<String, Matcher> check) {
+                            BiPredicate<String, Matcher> check, int back) {
+    FormatRule(Rule rule, Pattern pattern, int group, String[] anchors, BiPredicate<String, Matcher> check) {
+      this(rule, pattern, group, anchors, check, BACK);
+    }
+
     boolean anchoredIn(String text) {
       for (String a : anchors) {
         if (text.contains(a)) {

@@ -65,7 +65,31 @@ final class JavaAnalyzer {
     this.parser = new JavaParser(cfg);
   }
 
+  /**
+   * Words (lower-case) without which no keyed, sink or environment-read rule can fire in a file;
+   * a file containing none is not parsed (the format rules have already run over its text).
+   */
+  private static final String[] CONTEXT_WORDS = {"pass", "pwd", "secret", "token", "credential", "apikey", "api_key",
+      "privatekey", "private_key", "accesskey", "access_key", "authkey", "auth_key", "getenv", "getproperty",
+      "keyspec", "signingkey", "signing_key", "encryptionkey", "encryption_key", "masterkey", "master_key",
+      "accountkey", "account_key", "storagekey", "storage_key", "clientkey", "client_key", "hmackey", "hmac_key",
+      "sessionkey", "appkey", "app_key", "sharedkey", "shared_key", "cryptokey", "cipherkey", "subscriptionkey",
+      "licensekey", "sas"};
+
+  static boolean needsParsing(String text) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (String w : CONTEXT_WORDS) {
+      if (lower.contains(w)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   void analyze(SourceText src) {
+    if (!needsParsing(src.text)) {
+      return;
+    }
     ParseResult<CompilationUnit> result = parser.parse(src.text);
     Optional<CompilationUnit> cu = result.getResult();
     if (cu.isEmpty()) {

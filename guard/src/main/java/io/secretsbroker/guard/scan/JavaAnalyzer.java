@@ -70,7 +70,7 @@ final class JavaAnalyzer {
    * a file containing none is not parsed (the format rules have already run over its text).
    */
   private static final String[] CONTEXT_WORDS = {"pass", "pwd", "secret", "token", "credential", "apikey", "api_key",
-      "privatekey", "private_key", "accesskey", "access_key", "authkey", "auth_key", "getenv", "getproperty",
+      "privatekey", "private_key", "accesskey", "access_key", "authkey", "auth_key", "getenv", "getproperty", "getconnection",
       "keyspec", "signingkey", "signing_key", "encryptionkey", "encryption_key", "masterkey", "master_key",
       "accountkey", "account_key", "storagekey", "storage_key", "clientkey", "client_key", "hmackey", "hmac_key",
       "sessionkey", "appkey", "app_key", "sharedkey", "shared_key", "cryptokey", "cipherkey", "subscriptionkey",

@@ -1,8 +1,14 @@
 package io.secretsbroker.internal;
 
+import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.SecretsClient;
+import io.secretsbroker.spi.AuditSink;
 import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -33,12 +39,23 @@ public final class ClientFactory {
     ThreadPoolExecutor toShutDown = owned;
     try {
       Resilience resilience = new Resilience(provider.id(), settings, builder.clock());
-      return new CachingSecretsClient(provider, settings, names, resilience, builder.clock(), executor,
-          () -> {
+      List<AuditSink> sinks = auditSinks(builder, settings);
+      AuditSink metrics = MetricsSupport.create(settings, builder.meterRegistry(), provider.id());
+      if (metrics != null) {
+        sinks.add(metrics);
+      }
+      Audit audit = new Audit(provider.id(), builder.clock(), sinks,
+          settings.integer(Settings.ANOMALY_MAX_DISTINCT, 100, 1, 1_000_000));
+      CachingSecretsClient client = new CachingSecretsClient(provider, settings, names, resilience, audit,
+          builder.clock(), executor, () -> {
             if (toShutDown != null) {
               toShutDown.shutdown();
             }
           });
+      if (metrics != null) {
+        MetricsSupport.bind(metrics, client);
+      }
+      return client;
     } catch (RuntimeException e) {
       if (owned != null) {
         owned.shutdown();
@@ -48,6 +65,34 @@ public final class ClientFactory {
       }
       throw e;
     }
+  }
+
+  /**
+   * The builder's sinks, then (unless {@code secrets.audit=off}) the built-in SLF4J sink and the
+   * sinks found with {@link ServiceLoader}.
+   */
+  static List<AuditSink> auditSinks(SecretsClient.Builder builder, Settings settings) {
+    String mode = settings.get(Settings.AUDIT, "slf4j");
+    if (!mode.equals("slf4j") && !mode.equals("off")) {
+      throw new ConfigurationException(Settings.AUDIT + "=" + mode + " is not supported; use slf4j (default) or"
+          + " off. Custom sinks are added with SecretsClient.Builder.auditSink(...) or a"
+          + " META-INF/services/io.secretsbroker.spi.AuditSink entry.");
+    }
+    List<AuditSink> sinks = new ArrayList<>(builder.auditSinks());
+    if (mode.equals("off")) {
+      return sinks;
+    }
+    sinks.add(new Slf4jAuditSink());
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    try {
+      for (AuditSink s : ServiceLoader.load(AuditSink.class, loader != null ? loader : ClientFactory.class.getClassLoader())) {
+        sinks.add(s);
+      }
+    } catch (ServiceConfigurationError e) {
+      throw new ConfigurationException("An audit sink listed in META-INF/services/io.secretsbroker.spi.AuditSink"
+          + " could not be loaded: " + e.getMessage() + ". Fix or remove that entry, or set secrets.audit=off.", e);
+    }
+    return sinks;
   }
 
   /**

@@ -494,6 +494,8 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
         cache.put(c.getKey(), CompletableFuture.completedFuture(e));
         found.put(c.getKey(), e.value);
       }
+      // the entries hold copies; the provider's arrays are ours to zero
+      records.values().forEach(r -> java.util.Arrays.fill(r.value(), (byte) 0));
     }
     if (!missing.isEmpty()) {
       throw new SecretNotFoundException("Secrets not found in " + providerId + ": " + String.join(", ", missing)

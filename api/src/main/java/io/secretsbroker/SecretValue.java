@@ -1,7 +1,7 @@
 package io.secretsbroker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsbroker.internal.Json;
 import io.secretsbroker.spi.SecretRecord;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -26,8 +26,6 @@ import java.util.Optional;
  * <p>Thread-safe: immutable apart from the one-way wipe.
  */
 public final class SecretValue {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final String name;
   private final String versionId;
   private final Instant createdOn;
@@ -157,7 +155,7 @@ public final class SecretValue {
     if (j == null) {
       checkNotWiped();
       try {
-        j = JSON.readTree(bytes);
+        j = Json.mapper().readTree(bytes);
       } catch (java.io.IOException e) {
         j = null;
       }

@@ -1,6 +1,5 @@
 package io.secretsbroker.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
@@ -86,7 +85,6 @@ import org.slf4j.LoggerFactory;
  */
 final class CachingSecretsClient implements SecretsClient, CacheView {
   private static final Logger log = LoggerFactory.getLogger(SecretsClient.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One cached answer for a caller's name. */
   static final class Entry {
@@ -606,9 +604,9 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     }
     current.field(target.field()); // throws, naming the field, when the JSON has no such field
     try {
-      ObjectNode json = (ObjectNode) JSON.readTree(current.asBytes());
+      ObjectNode json = (ObjectNode) Json.mapper().readTree(current.asBytes());
       json.put(target.field(), next);
-      return JSON.writeValueAsBytes(json);
+      return Json.mapper().writeValueAsBytes(json);
     } catch (java.io.IOException ex) {
       throw new RotationFailedException("Could not rewrite field '" + target.field() + "' of secret '" + name
           + "'; nothing was written.", ex);

@@ -1,7 +1,7 @@
 package io.secretsbroker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsbroker.internal.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +39,6 @@ public final class Redactor {
   public static final int MIN_LENGTH = 4;
 
   private static final Redactor GLOBAL = new Redactor();
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** JSON fields whose values are descriptive, not secret (the AWS RDS secret layout and similar). */
   private static final Set<String> NON_SECRET_FIELDS = Set.of("host", "hostname", "port", "username", "user",
       "engine", "dbname", "database", "dbinstanceidentifier", "dbclusteridentifier", "url", "endpoint", "region",
@@ -128,7 +127,7 @@ public final class Redactor {
     handles.add(protect(text));
     if (text.startsWith("{")) {
       try {
-        collectFields(JSON.readTree(text), handles);
+        collectFields(Json.mapper().readTree(text), handles);
       } catch (IOException notJson) {
         // plain text that starts with '{': the whole text is registered already
       }

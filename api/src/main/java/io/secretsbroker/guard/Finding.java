@@ -1,0 +1,152 @@
+package io.secretsbroker.guard;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One secret found where it should not be: the rule, where ({@link #location()}: a file with line
+ * and column, a class in a jar, an environment variable), a short fix, the value masked (at most
+ * its first four characters) and a fingerprint that a baseline can accept.
+ *
+ * <p>A finding never holds the value itself: it is built from a {@link Detection}, whose value
+ * stays inside this package, and every accessor, {@link #toString()} and serialised form shows
+ * only {@link #masked()}. Immutable and thread-safe.
+ */
+public final class Finding {
+  private final Rule rule;
+  private final String path;
+  private final int line;
+  private final int column;
+  private final String subject;
+  private final String masked;
+  private final String fingerprint;
+  private final String fix;
+
+  private Finding(Rule rule, String path, int line, int column, String subject, String masked, String fingerprint,
+                  String fix) {
+    this.rule = Objects.requireNonNull(rule, "rule");
+    this.path = Objects.requireNonNull(path, "path");
+    this.line = line;
+    this.column = column;
+    this.subject = subject;
+    this.masked = masked;
+    this.fingerprint = fingerprint;
+    this.fix = fix;
+  }
+
+  /**
+   * A finding for a detected value.
+   *
+   * @param path    where: a relative file path, {@code app.jar!/com/x/A.class}, or {@code env}
+   * @param line    1-based line, or 0 when the source has no lines (class files, environment)
+   * @param column  1-based column, or 0
+   * @param subject the name the value was assigned to (variable, key), or null
+   */
+  public static Finding of(Detection detection, String path, int line, int column, String subject) {
+    return new Finding(detection.rule(), path, line, column, subject, detection.masked(),
+        detection.fingerprint(subject == null ? path : path + "#" + subject), fixFor(detection.rule(), subject));
+  }
+
+  /** A finding that carries no value, such as {@code System.getenv("DB_PASSWORD")}: the subject is the name read. */
+  public static Finding ofName(Rule rule, String path, int line, int column, String subject) {
+    return new Finding(rule, path, line, column, subject, "", Detection.fingerprint(rule, path, subject),
+        fixFor(rule, subject));
+  }
+
+  private static String fixFor(Rule rule, String subject) {
+    if (subject == null || subject.isBlank()) {
+      return rule.fix();
+    }
+    String name = suggestedSecretName(subject);
+    return switch (rule) {
+      case JAVA_ENV_SECRET_READ, JAVA_PROPERTY_SECRET_READ -> "Store " + subject
+          + " in the secret store and read it with Secrets.get(\"" + name + "\") instead of from the "
+          + (rule == Rule.JAVA_ENV_SECRET_READ ? "environment." : "system properties.");
+      case ENV_SECRET, AZURE_RESOLVED_SETTING -> "Store the value of " + subject + " in the secret store as \"" + name
+          + "\", remove " + subject + " from the function's configuration and read it with Secrets.get(\"" + name
+          + "\") (or allow it with secrets.guard.allow-env=" + subject + ").";
+      default -> "Remove the literal, rotate the credential (it is exposed), store it in the secret store as \""
+          + name + "\" and read it with Secrets.get(\"" + name + "\").";
+    };
+  }
+
+  /** {@code DB_PASSWORD} becomes {@code db-password}, {@code stripeApiKey} becomes {@code stripe-api-key}. */
+  static String suggestedSecretName(String subject) {
+    String joined = String.join("-", Detector.words(subject));
+    return joined.isEmpty() ? subject.toLowerCase(Locale.ROOT) : joined;
+  }
+
+  public Rule rule() {
+    return rule;
+  }
+
+  public String ruleId() {
+    return rule.id();
+  }
+
+  /** Where, without line: a path relative to the scan root, a jar entry, or {@code env}/{@code sysprop}. */
+  public String path() {
+    return path;
+  }
+
+  /** 1-based line, or 0 when not applicable. */
+  public int line() {
+    return line;
+  }
+
+  /** 1-based column, or 0 when not applicable. */
+  public int column() {
+    return column;
+  }
+
+  /** The variable, key or name the value was assigned to or read from, or null. Names are not secret. */
+  public String subject() {
+    return subject;
+  }
+
+  /** {@code path:line:column}, {@code path:line}, or the path with the subject for named sources. */
+  public String location() {
+    StringBuilder sb = new StringBuilder(path);
+    if (line > 0) {
+      sb.append(':').append(line);
+      if (column > 0) {
+        sb.append(':').append(column);
+      }
+    } else if (subject != null) {
+      sb.append(':').append(subject);
+    }
+    return sb.toString();
+  }
+
+  /** The value masked: at most its first four characters, then {@code ****}; empty for name-only findings. */
+  public String masked() {
+    return masked;
+  }
+
+  /** One-way fingerprint (20 hex digits) for baselines: rule, path, subject and value, not the line. */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  /** What to do, in a sentence naming the secret to create and the {@code Secrets.get} call. */
+  public String fix() {
+    return fix;
+  }
+
+  @Override
+  public String toString() {
+    return location() + " [" + rule.id() + "]" + (masked.isEmpty() ? "" : " " + masked)
+        + (subject != null && line > 0 ? " (" + subject + ")" : "");
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Finding f && f.rule == rule && f.path.equals(path) && f.line == line && f.column == column
+        && f.fingerprint.equals(fingerprint);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(rule, path, line, column, fingerprint);
+  }
+}

@@ -1,0 +1,146 @@
+package io.secretsbroker.guard.scan;
+
+import io.secretsbroker.guard.Finding;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The command line:
+ * {@code java -jar secretsbroker-guard.jar scan PATH... [--format text|json|sarif] [--baseline FILE]
+ * [--exclude GLOB]... [--output FILE] [--write-baseline FILE]}.
+ *
+ * <p>Exit status: 0 when nothing was found, 1 when there are findings, 2 on a usage error (unknown
+ * option, missing or unreadable path or baseline). Output never contains a whole secret value.
+ */
+public final class GuardCli {
+  static final int CLEAN = 0;
+  static final int FINDINGS = 1;
+  static final int USAGE = 2;
+
+  static final String USAGE_TEXT = """
+      usage: secretsbroker-guard scan PATH... [--format text|json|sarif] [--baseline FILE] [--exclude GLOB]...
+                                             [--output FILE] [--write-baseline FILE]
+        --format          text (default, for a person), json (one object per line), sarif (SARIF 2.1.0)
+        --baseline        file of accepted finding fingerprints (see --write-baseline)
+        --exclude         glob over paths relative to each PATH, e.g. 'src/test/resources/fixtures/**'; repeatable
+        --output          write the report to FILE instead of standard output
+        --write-baseline  write the fingerprints of every current finding to FILE and exit 0
+      exit status: 0 clean, 1 findings, 2 usage error""";
+
+  private GuardCli() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command and returns its exit status; for tests and embedding. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0 || !args[0].equals("scan")) {
+      err.println(args.length == 0 ? "missing command 'scan'" : "unknown command '" + args[0] + "'");
+      err.println(USAGE_TEXT);
+      return USAGE;
+    }
+    List<Path> paths = new ArrayList<>();
+    List<String> excludes = new ArrayList<>();
+    Reporter.Format format = Reporter.Format.TEXT;
+    Path baseline = null;
+    Path output = null;
+    Path writeBaseline = null;
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      if (a.startsWith("--")) {
+        if (i + 1 >= args.length) {
+          err.println("option " + a + " needs a value");
+          err.println(USAGE_TEXT);
+          return USAGE;
+        }
+        String v = args[++i];
+        switch (a) {
+          case "--format" -> {
+            try {
+              format = Reporter.Format.valueOf(v.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+              err.println("unknown format '" + v + "': use text, json or sarif");
+              return USAGE;
+            }
+          }
+          case "--baseline" -> baseline = Path.of(v);
+          case "--exclude" -> excludes.add(v);
+          case "--output" -> output = Path.of(v);
+          case "--write-baseline" -> writeBaseline = Path.of(v);
+          default -> {
+            err.println("unknown option '" + a + "'");
+            err.println(USAGE_TEXT);
+            return USAGE;
+          }
+        }
+      } else {
+        paths.add(Path.of(a));
+      }
+    }
+    if (paths.isEmpty()) {
+      err.println("no PATH to scan");
+      err.println(USAGE_TEXT);
+      return USAGE;
+    }
+    for (Path p : paths) {
+      if (!Files.exists(p)) {
+        err.println("path not found: " + p);
+        return USAGE;
+      }
+    }
+    if (baseline != null && !Files.isReadable(baseline)) {
+      err.println("baseline not readable: " + baseline);
+      return USAGE;
+    }
+    try {
+      Scanner.ScanResult result = Scanner.create(excludes, baseline).scan(paths);
+      if (writeBaseline != null) {
+        Baseline.write(writeBaseline, result.findings());
+        err.println("wrote " + result.findings().size() + " fingerprint(s) to " + writeBaseline);
+        return CLEAN;
+      }
+      try (Writer w = output == null
+          ? new OutputStreamWriter(new NonClosingStream(out), StandardCharsets.UTF_8)
+          : Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+        Reporter.write(format, result, w);
+      }
+      return result.findings().isEmpty() ? CLEAN : FINDINGS;
+    } catch (UncheckedIOException | java.io.IOException e) {
+      err.println("error: " + e.getMessage());
+      return USAGE;
+    }
+  }
+
+  /** Summary line for logs: counts only. */
+  static String summary(List<Finding> findings) {
+    return findings.size() + (findings.size() == 1 ? " secret" : " secrets") + " found";
+  }
+
+  private static final class NonClosingStream extends java.io.FilterOutputStream {
+    NonClosingStream(PrintStream out) {
+      super(out);
+    }
+
+    @Override
+    public void close() {
+      flush0();
+    }
+
+    private void flush0() {
+      try {
+        out.flush();
+      } catch (java.io.IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

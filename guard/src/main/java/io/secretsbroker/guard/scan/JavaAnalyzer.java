@@ -1,0 +1,307 @@
+package io.secretsbroker.guard.scan;
+
+import com.github.javaparser.JavaParser;
+import com.github.javaparser.ParseResult;
+import com.github.javaparser.ParserConfiguration;
+import com.github.javaparser.Position;
+import com.github.javaparser.ast.CompilationUnit;
+import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.MethodDeclaration;
+import com.github.javaparser.ast.body.VariableDeclarator;
+import com.github.javaparser.ast.expr.AssignExpr;
+import com.github.javaparser.ast.expr.BinaryExpr;
+import com.github.javaparser.ast.expr.CastExpr;
+import com.github.javaparser.ast.expr.EnclosedExpr;
+import com.github.javaparser.ast.expr.Expression;
+import com.github.javaparser.ast.expr.FieldAccessExpr;
+import com.github.javaparser.ast.expr.MemberValuePair;
+import com.github.javaparser.ast.expr.MethodCallExpr;
+import com.github.javaparser.ast.expr.NameExpr;
+import com.github.javaparser.ast.expr.ObjectCreationExpr;
+import com.github.javaparser.ast.expr.StringLiteralExpr;
+import com.github.javaparser.ast.expr.TextBlockLiteralExpr;
+import com.github.javaparser.ast.stmt.ReturnStmt;
+import io.secretsbroker.guard.Detection;
+import io.secretsbroker.guard.Detector;
+import io.secretsbroker.guard.Rule;
+import io.secretsbroker.guard.RuntimeGuard;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads Java sources with JavaParser and judges string literals by the code around them:
+ * literals assigned to secret-named variables, fields, constants and annotation members (and
+ * returned from secret-named getters); literals passed to credential parameters
+ * ({@code DriverManager.getConnection(url, user, "pw")}, {@code setPassword("...")}, builder
+ * {@code .apiKey("...")}, {@code new PBEKeySpec("...".toCharArray())}, {@code new SecretKeySpec(...)},
+ * {@code AwsBasicCredentials.create(id, "...")}, {@code props.setProperty("password", "...")},
+ * {@code map.put("password", "...")}, {@code password.equals("...")}); and reads of secrets from
+ * the environment ({@code System.getenv("DB_PASSWORD")}, {@code System.getProperty("db.password")}).
+ * Concatenations of literals are folded. A file JavaParser cannot parse keeps the format rules,
+ * which the scanner has already applied to its text.
+ *
+ * <p>Not thread-safe (one JavaParser instance); the scanner uses one per thread.
+ */
+final class JavaAnalyzer {
+  private static final Set<String> KEYED_PAIR_METHODS = Set.of("put", "putIfAbsent", "setProperty", "of", "entry",
+      "header", "addHeader", "setHeader", "set", "with", "property", "param", "option", "addProperty",
+      "setAttribute", "withProperty", "queryParam", "formParam");
+  private static final Set<String> COMPARISONS = Set.of("equals", "equalsIgnoreCase", "contentEquals");
+  private static final Set<String> PASS_THROUGH = Set.of("toCharArray", "getBytes", "trim", "strip", "intern");
+  private static final Set<String> VERBS = Set.of("get", "is", "has", "find", "load", "read", "fetch", "validate",
+      "check", "verify", "reset", "update", "rotate", "create", "delete", "remove", "encode", "decode", "hash", "mask",
+      "generate", "new", "parse", "require", "resolve", "refresh", "revoke", "issue", "store", "save", "to", "as",
+      "on", "handle", "log", "print", "assert", "expect", "contains", "matches", "compare", "describe", "format");
+
+  private final JavaParser parser;
+  private final Detector detector = Detector.defaults();
+
+  JavaAnalyzer() {
+    ParserConfiguration cfg = new ParserConfiguration()
+        .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_21)
+        .setAttributeComments(false)
+        .setStoreTokens(false);
+    this.parser = new JavaParser(cfg);
+  }
+
+  void analyze(SourceText src) {
+    ParseResult<CompilationUnit> result = parser.parse(src.text);
+    Optional<CompilationUnit> cu = result.getResult();
+    if (cu.isEmpty()) {
+      return;
+    }
+    for (StringLiteralExpr lit : cu.get().findAll(StringLiteralExpr.class)) {
+      literal(src, lit, lit.asString());
+    }
+    for (TextBlockLiteralExpr lit : cu.get().findAll(TextBlockLiteralExpr.class)) {
+      literal(src, lit, lit.asString());
+    }
+  }
+
+  private void literal(SourceText src, Expression lit, String value) {
+    Expression expr = lit;
+    Node parent = expr.getParentNode().orElse(null);
+    if (parent instanceof BinaryExpr) {
+      BinaryExpr top = topOfConcatenation(expr);
+      if (top == null || leftmostLeaf(top) != lit) {
+        return;
+      }
+      String folded = fold(top);
+      if (folded == null) {
+        return;
+      }
+      value = folded;
+      expr = top;
+    }
+    while (true) {
+      parent = expr.getParentNode().orElse(null);
+      if (parent instanceof EnclosedExpr || parent instanceof CastExpr) {
+        expr = (Expression) parent;
+      } else if (parent instanceof MethodCallExpr m && m.getScope().orElse(null) == expr
+          && PASS_THROUGH.contains(m.getNameAsString())) {
+        expr = m;
+      } else {
+        break;
+      }
+    }
+    Position pos = lit.getBegin().orElse(new Position(0, 0));
+    if (parent instanceof VariableDeclarator vd && vd.getInitializer().orElse(null) == expr) {
+      keyed(src, pos, vd.getNameAsString(), value);
+    } else if (parent instanceof AssignExpr a && a.getValue() == expr) {
+      String target = nameOf(a.getTarget());
+      if (target != null) {
+        keyed(src, pos, target, value);
+      }
+    } else if (parent instanceof MemberValuePair mvp) {
+      keyed(src, pos, mvp.getNameAsString(), value);
+    } else if (parent instanceof ReturnStmt) {
+      String name = expr.findAncestor(MethodDeclaration.class).map(MethodDeclaration::getNameAsString).orElse("");
+      if (name.startsWith("get") && name.length() > 3) {
+        keyed(src, pos, name.substring(3), value);
+      }
+    } else if (parent instanceof MethodCallExpr m) {
+      call(src, pos, m, expr, value);
+    } else if (parent instanceof ObjectCreationExpr oc) {
+      creation(src, pos, oc, expr, value);
+    }
+  }
+
+  private void call(SourceText src, Position pos, MethodCallExpr m, Expression expr, String value) {
+    String method = m.getNameAsString();
+    int index = m.getArguments().indexOf(expr);
+    String scope = m.getScope().map(JavaAnalyzer::nameOf).orElse(null);
+    if (index < 0) {
+      // the literal is the scope: "literal".equals(password)
+      if (COMPARISONS.contains(method) && m.getArguments().size() == 1) {
+        String other = nameOf(m.getArgument(0));
+        if (other != null) {
+          keyed(src, pos, other, value);
+        }
+      }
+      return;
+    }
+    boolean system = scope == null || scope.equals("System");
+    if (method.equals("getenv") && system && index == 0) {
+      if (Detector.isSecretName(value) && !RuntimeGuard.PLATFORM_IDENTITY.contains(value)) {
+        src.reportName(Rule.JAVA_ENV_SECRET_READ, pos.line, pos.column, value);
+      }
+      return;
+    }
+    if (method.equals("getProperty") && "System".equals(scope)) {
+      if (index == 0 && Detector.isSecretName(value)) {
+        src.reportName(Rule.JAVA_PROPERTY_SECRET_READ, pos.line, pos.column, value);
+      } else if (index == 1) {
+        literalKey(m, 0).ifPresent(key -> keyed(src, pos, key, value));
+      }
+      return;
+    }
+    if (method.equals("getOrDefault") && index == 1) {
+      literalKey(m, 0).ifPresent(key -> keyed(src, pos, key, value));
+      return;
+    }
+    if (COMPARISONS.contains(method) && scope != null) {
+      keyed(src, pos, scope, value);
+      return;
+    }
+    if (method.equals("getConnection") && m.getArguments().size() == 3 && index == 2) {
+      credential(src, pos, value, "password");
+      return;
+    }
+    if (method.equals("create") && scope != null && scope.endsWith("Credentials") && index >= 1) {
+      keyed(src, pos, index == 1 ? "awsSecretAccessKey" : "sessionToken", value);
+      return;
+    }
+    if (index % 2 == 1 && KEYED_PAIR_METHODS.contains(method)) {
+      literalKey(m, index - 1).ifPresent(key -> keyed(src, pos, key, value));
+      return;
+    }
+    if (m.getArguments().size() == 1 && isCredentialSetter(method)) {
+      credential(src, pos, value, method);
+    }
+  }
+
+  private static boolean isCredentialSetter(String method) {
+    String target = method;
+    if ((method.startsWith("set") || method.startsWith("with")) && method.length() > 4) {
+      int cut = method.startsWith("set") ? 3 : 4;
+      if (!Character.isUpperCase(method.charAt(cut))) {
+        return false;
+      }
+      target = method.substring(cut);
+    } else {
+      List<String> words = splitWords(method);
+      if (words.isEmpty() || words.size() > 3 || VERBS.contains(words.get(0))) {
+        return false;
+      }
+    }
+    return Detector.isSecretName(target);
+  }
+
+  private static List<String> splitWords(String name) {
+    return List.of(name.split("(?<=[a-z0-9])(?=[A-Z])|_")).stream().map(w -> w.toLowerCase(Locale.ROOT)).toList();
+  }
+
+  private void creation(SourceText src, Position pos, ObjectCreationExpr oc, Expression expr, String value) {
+    String type = oc.getType().getNameAsString();
+    int index = oc.getArguments().indexOf(expr);
+    switch (type) {
+      case "PBEKeySpec", "SecretKeySpec", "HmacKey" -> {
+        if (index == 0) {
+          credential(src, pos, value, type);
+        }
+      }
+      case "BasicAWSCredentials", "AwsBasicCredentials", "BasicSessionCredentials" -> {
+        if (index >= 1) {
+          keyed(src, pos, index == 1 ? "awsSecretAccessKey" : "sessionToken", value);
+        }
+      }
+      case "StorageSharedKeyCredential", "AzureNamedKeyCredential" -> {
+        if (index == 1) {
+          keyed(src, pos, "accountKey", value);
+        }
+      }
+      case "AzureKeyCredential", "AzureSasCredential" -> credential(src, pos, value, type);
+      case "PasswordAuthentication", "UsernamePasswordCredentials", "UsernamePasswordAuthenticationToken",
+          "UsernamePasswordCredential" -> {
+        if (index == 1) {
+          credential(src, pos, value, "password");
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private void keyed(SourceText src, Position pos, String name, String value) {
+    for (Detection d : detector.scanAssignment(name, value)) {
+      src.reportAt(d, pos.line, pos.column + 1 + d.start(), name);
+    }
+  }
+
+  private void credential(SourceText src, Position pos, String value, String sink) {
+    for (Detection d : detector.scanCredentialArgument(value)) {
+      src.reportAt(d, pos.line, pos.column + 1 + d.start(), sink);
+    }
+  }
+
+  private static Optional<String> literalKey(MethodCallExpr m, int index) {
+    if (index < 0 || index >= m.getArguments().size()) {
+      return Optional.empty();
+    }
+    Expression key = m.getArgument(index);
+    if (key instanceof StringLiteralExpr s) {
+      return Optional.of(s.asString());
+    }
+    String name = nameOf(key);
+    return Optional.ofNullable(name);
+  }
+
+  /** The simple name of a variable or field expression, or null. */
+  private static String nameOf(Expression e) {
+    if (e instanceof NameExpr n) {
+      return n.getNameAsString();
+    }
+    if (e instanceof FieldAccessExpr f) {
+      return f.getNameAsString();
+    }
+    return null;
+  }
+
+  private static BinaryExpr topOfConcatenation(Expression e) {
+    BinaryExpr top = null;
+    Node cur = e;
+    while (cur.getParentNode().orElse(null) instanceof BinaryExpr b && b.getOperator() == BinaryExpr.Operator.PLUS) {
+      top = b;
+      cur = b;
+    }
+    return top;
+  }
+
+  private static Expression leftmostLeaf(BinaryExpr b) {
+    Expression left = b.getLeft();
+    while (left instanceof BinaryExpr lb && lb.getOperator() == BinaryExpr.Operator.PLUS) {
+      left = lb.getLeft();
+    }
+    return left;
+  }
+
+  /** The folded text of a concatenation of string literals, or null when any part is not a literal. */
+  private static String fold(Expression e) {
+    if (e instanceof StringLiteralExpr s) {
+      return s.asString();
+    }
+    if (e instanceof TextBlockLiteralExpr t) {
+      return t.asString();
+    }
+    if (e instanceof EnclosedExpr en) {
+      return fold(en.getInner());
+    }
+    if (e instanceof BinaryExpr b && b.getOperator() == BinaryExpr.Operator.PLUS) {
+      String l = fold(b.getLeft());
+      String r = l == null ? null : fold(b.getRight());
+      return r == null ? null : l + r;
+    }
+    return null;
+  }
+}

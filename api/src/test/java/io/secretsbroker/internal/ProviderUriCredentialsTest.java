@@ -47,7 +47,8 @@ class ProviderUriCredentialsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"aws://user:pw@host?region=x", "vault://root:hunter2@vault.internal:8200/secret"})
+  @ValueSource(strings = {"aws://user:pw@host?region=x",
+      "vault://root:hunter2@vault.internal:8200/secret"}) // secrets-guard:allow fake credential the parser must refuse
   void parse_userInfo_refused(String uri) {
     assertThatThrownBy(() -> ProviderUri.parse(uri)).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("must not carry credentials").hasMessageNotContaining("hunter2");

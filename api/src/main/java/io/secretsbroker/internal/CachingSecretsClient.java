@@ -65,8 +65,8 @@ import org.slf4j.LoggerFactory;
  *       expiry if sooner), so an entry that cannot be refreshed disappears on time and the next
  *       read surfaces the provider's error.
  *   <li><b>Negative cache</b>: not-found is stored as an entry that expires after negative-ttl.
- *   <li><b>Hot path</b>: a hit is a map read, a volatile read, a clock read and a counter bump; it
- *       allocates nothing and takes no lock. The allowlist is checked on the miss path only (a
+ *   <li><b>Hot path</b>: a hit is a map read, a volatile read, a clock read, a counter bump and a
+ *       final-field test for hit auditing; it allocates nothing and takes no lock. The allowlist is checked on the miss path only (a
  *       name in the cache has passed it).
  *   <li><b>Rotation</b>: a reload that returns a new version id announces it to listeners on the
  *       executor. {@code rotate} writes, verifies, and restores the previous value on failure;

@@ -16,7 +16,6 @@ import io.secretsbroker.spi.AuditEvent.Type;
 import io.secretsbroker.spi.AuditSink;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,14 +33,8 @@ class AuditTest {
   private SecretsClient client;
 
   private SecretsClient client(AuditSink s, String... keyValues) {
-    Map<String, String> props = new HashMap<>();
-    props.put("secrets.retry.initial-backoff", "1ms");
-    props.put("secrets.retry.max-attempts", "1");
-    for (int i = 0; i < keyValues.length; i += 2) {
-      props.put(keyValues[i], keyValues[i + 1]);
-    }
-    client = SecretsClient.builder().provider(provider).ambientConfiguration(false).clock(clock)
-        .executor(Runnable::run).auditSink(s).properties(props).build();
+    client = TestClients.builder(provider, clock, Runnable::run, keyValues).auditSink(s)
+        .property("secrets.retry.max-attempts", "1").build();
     return client;
   }
 

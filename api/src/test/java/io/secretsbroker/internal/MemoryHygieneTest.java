@@ -10,21 +10,16 @@ import io.secretsbroker.SecretsException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Values leave memory zeroed: on eviction, on expiry, on close; caller views are clearable copies. */
 class MemoryHygieneTest {
-  private final RecordingProvider provider = new RecordingProvider();
+  private final FakeProvider provider = new FakeProvider();
   private final MutableClock clock = new MutableClock();
 
   private CachingSecretsClient client(String... keyValues) {
-    SecretsClient.Builder b = SecretsClient.builder().provider(provider).ambientConfiguration(false).clock(clock)
-        .executor(Runnable::run).property("secrets.audit", "off");
-    for (int i = 0; i < keyValues.length; i += 2) {
-      b.property(keyValues[i], keyValues[i + 1]);
-    }
-    return (CachingSecretsClient) b.build();
+    return (CachingSecretsClient) TestClients.builder(provider, clock, Runnable::run, keyValues)
+        .property("secrets.audit", "off").build();
   }
 
   private static boolean zeroed(byte[] b) {

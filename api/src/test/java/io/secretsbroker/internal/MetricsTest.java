@@ -27,12 +27,8 @@ class MetricsTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   private SecretsClient client(String... keyValues) {
-    SecretsClient.Builder b = SecretsClient.builder().provider(provider).ambientConfiguration(false).clock(clock)
-        .executor(Runnable::run).meterRegistry(registry).property("secrets.allow", "db,other");
-    for (int i = 0; i < keyValues.length; i += 2) {
-      b.property(keyValues[i], keyValues[i + 1]);
-    }
-    return b.build();
+    return TestClients.builder(provider, clock, Runnable::run, keyValues).meterRegistry(registry)
+        .property("secrets.allow", "db,other").build();
   }
 
   @Test

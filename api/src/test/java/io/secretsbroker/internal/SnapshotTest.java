@@ -16,7 +16,7 @@ class SnapshotTest {
 
   @Test
   void beforeCheckpoint_zeroesAndForgetsValues_afterRestore_reloadsOnNextRead() throws Exception {
-    RecordingProvider provider = new RecordingProvider();
+    FakeProvider provider = new FakeProvider();
     provider.set("db", VALUE);
     try (SecretsClient c = SecretsClient.builder().provider(provider).ambientConfiguration(false)
         .executor(Runnable::run).properties(Map.of("secrets.audit", "off")).build()) {

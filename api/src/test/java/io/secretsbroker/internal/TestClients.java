@@ -1,0 +1,21 @@
+package io.secretsbroker.internal;
+
+import io.secretsbroker.SecretsClient;
+import io.secretsbroker.spi.SecretProvider;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+
+/** Builders for test clients: no ambient configuration, a given clock and executor, fast retries. */
+final class TestClients {
+  private TestClients() {}
+
+  /** {@code keyValues} are {@code secrets.*} key/value pairs. */
+  static SecretsClient.Builder builder(SecretProvider provider, Clock clock, Executor executor, String... keyValues) {
+    SecretsClient.Builder b = SecretsClient.builder().provider(provider).ambientConfiguration(false).clock(clock)
+        .executor(executor).property("secrets.retry.initial-backoff", "1ms");
+    for (int i = 0; i < keyValues.length; i += 2) {
+      b.property(keyValues[i], keyValues[i + 1]);
+    }
+    return b;
+  }
+}

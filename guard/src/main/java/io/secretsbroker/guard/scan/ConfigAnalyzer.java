@@ -121,6 +121,11 @@ final class ConfigAnalyzer {
 
   /** Judges one pair; {@code valueAt} is the absolute offset of {@code rawValue} in the text. */
   private void judge(SourceText src, String name, String rawValue, int valueAt, boolean stripHashComment) {
+    int marker = rawValue.indexOf(SourceText.ALLOW_MARKER);
+    if (marker >= 0) {
+      // formats without inline comments (.properties): the allow comment is not part of the value
+      rawValue = rawValue.substring(0, marker).replaceAll("[\\s#!/;]*$", "");
+    }
     String value = stripHashComment ? stripYamlComment(rawValue) : rawValue.strip();
     String unquoted = unquote(value);
     if (unquoted.isEmpty()) {

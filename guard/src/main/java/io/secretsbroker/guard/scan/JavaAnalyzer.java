@@ -61,8 +61,7 @@ final class JavaAnalyzer {
   JavaAnalyzer() {
     ParserConfiguration cfg = new ParserConfiguration()
         .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_21)
-        .setAttributeComments(false)
-        .setStoreTokens(false);
+        .setAttributeComments(false);
     this.parser = new JavaParser(cfg);
   }
 

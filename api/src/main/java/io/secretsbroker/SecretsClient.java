@@ -154,8 +154,8 @@ public interface SecretsClient extends AutoCloseable {
     /**
      * Publishes metrics to this Micrometer {@code io.micrometer.core.instrument.MeterRegistry}
      * (typed {@code Object} so the API does not need Micrometer; anything else fails at
-     * {@link #build()}). Without it, metrics go to Micrometer's global registry when Micrometer is
-     * on the classpath, unless {@code secrets.metrics=off}.
+     * {@link #build()}). Without it there are no metrics, unless {@code secrets.metrics=global}
+     * selects Micrometer's global registry; {@code secrets.metrics=off} turns them off either way.
      */
     public Builder meterRegistry(Object registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");

@@ -26,15 +26,19 @@ final class MetricsSupport {
   /** The metrics sink for a client, or null when metrics are off or Micrometer is absent. */
   static AuditSink create(Settings settings, Object registry, String providerId) {
     String mode = settings.get(Settings.METRICS, "auto");
-    if (!mode.equals("auto") && !mode.equals("off")) {
-      throw new ConfigurationException(Settings.METRICS + "=" + mode + " is not supported; use auto or off.");
+    if (!mode.equals("auto") && !mode.equals("global") && !mode.equals("off")) {
+      throw new ConfigurationException(Settings.METRICS + "=" + mode + " is not supported; use auto (the builder's"
+          + " meter registry), global (else Micrometer's global registry) or off.");
+    }
+    if (mode.equals("off") || (registry == null && mode.equals("auto"))) {
+      return null; // no Micrometer class is touched
     }
     boolean present = micrometerPresent();
     if (registry != null && !present) {
       throw new ConfigurationException("SecretsClient.Builder.meterRegistry(...) was given a "
           + registry.getClass().getName() + " but Micrometer (io.micrometer:micrometer-core) is not on the classpath.");
     }
-    if (mode.equals("off") || !present) {
+    if (!present) {
       return null;
     }
     return new MicrometerMetrics(registry, providerId);

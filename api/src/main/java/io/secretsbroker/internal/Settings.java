@@ -47,7 +47,7 @@ public final class Settings {
   public static final String ALIAS_PREFIX = "secrets.alias.";
   /** {@code slf4j} (default) or {@code off}: the built-in audit sink and the discovered ones. */
   public static final String AUDIT = "secrets.audit";
-  /** {@code auto} (default: Micrometer when present) or {@code off}. */
+  /** {@code auto} (default: the builder's meter registry), {@code global} (else Micrometer's global registry) or {@code off}. */
   public static final String METRICS = "secrets.metrics";
   /** Distinct names per minute above which an ANOMALY is audited (default 100). */
   public static final String ANOMALY_MAX_DISTINCT = "secrets.anomaly.max-distinct-names-per-minute";

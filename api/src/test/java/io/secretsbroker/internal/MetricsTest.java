@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.secretsbroker.ConfigurationException;
@@ -75,7 +76,27 @@ class MetricsTest {
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("MeterRegistry");
     assertThatThrownBy(() -> SecretsClient.builder().provider(provider).ambientConfiguration(false)
         .property("secrets.metrics", "on").build())
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("auto or off");
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("global");
+  }
+
+  @Test
+  void noRegistry_auto_staysOffGlobal_global_publishesToGlobalRegistry() {
+    provider.set("db", VALUE);
+    SimpleMeterRegistry global = new SimpleMeterRegistry();
+    Metrics.addRegistry(global);
+    try {
+      try (SecretsClient c = TestClients.builder(provider, clock, Runnable::run).build()) {
+        c.get("db");
+        assertThat(global.find("secrets.events").meters()).isEmpty();
+      }
+      try (SecretsClient c = TestClients.builder(provider, clock, Runnable::run, "secrets.metrics", "global").build()) {
+        c.get("db");
+        c.get("db");
+        assertThat(global.get("secrets.events").tags("type", "ACCESS_HIT").functionCounter().count()).isEqualTo(1.0);
+      }
+    } finally {
+      Metrics.removeRegistry(global);
+    }
   }
 
   /** The API on a classpath without Micrometer: the client builds and reads, metrics are skipped. */

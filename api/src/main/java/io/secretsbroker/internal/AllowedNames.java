@@ -12,6 +12,8 @@ import java.util.Map;
  * @param patterns provider-side patterns with one trailing {@code *} ({@code prod/stripe/*})
  * @param everything whether the allowlist is unset or {@code *}
  * @param envPrefix the environment's fixed prefix ({@code prod/}), empty without an environment
+ *
+ * <p>Immutable and thread-safe.
  */
 public record AllowedNames(List<String> exact, List<String> patterns, boolean everything, String envPrefix) {
 

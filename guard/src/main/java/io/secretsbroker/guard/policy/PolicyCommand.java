@@ -17,6 +17,8 @@ import java.util.Properties;
  * [--vault V] [--subscription S] [--resource-group G] [--mount M]}: prints the least-privilege
  * policy for those names. Options given on the command line override the properties file.
  * Exit status 0 on success, 2 on a usage or configuration error (the message says what to pass).
+ * Reachable as {@code secretsbroker-guard policy ...} through the guard CLI, or on its own through
+ * {@link #main}. Stateless and thread-safe.
  */
 public final class PolicyCommand {
   public static final String USAGE_TEXT = """

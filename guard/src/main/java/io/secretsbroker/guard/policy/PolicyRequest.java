@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * What to generate a policy for: the cloud, the client properties that decide which names the
  * function reads ({@code secrets.allow}, {@code secrets.env}, {@code secrets.name-template},
- * {@code secrets.alias.*}), and the cloud coordinates. Immutable.
+ * {@code secrets.alias.*}), and the cloud coordinates.
  *
  * @param cloud the target cloud
  * @param clientProperties the function's {@code secrets.*} properties (other keys are dropped)
@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param subscription Azure subscription id, or null for {@code $SUBSCRIPTION_ID}
  * @param resourceGroup Azure resource group, or null for {@code $RESOURCE_GROUP}
  * @param mount Vault KV v2 mount, or null for {@code secret}
+ *
+ * <p>Immutable and thread-safe; the constructor throws {@link ConfigurationException} when no
+ * allowlist is given.
  */
 public record PolicyRequest(PolicyGenerator.Cloud cloud, Map<String, String> clientProperties, String region,
     String account, boolean batch, String vault, String subscription, String resourceGroup, String mount) {

@@ -2,11 +2,14 @@ package io.secretsbroker.internal;
 
 import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.SecretsClient;
+import io.secretsbroker.guard.Finding;
+import io.secretsbroker.guard.RuntimeGuard;
 import io.secretsbroker.spi.AuditSink;
 import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretProvider;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.Executor;
@@ -27,9 +30,13 @@ public final class ClientFactory {
         ? Settings.load(builder.properties())
         : Settings.of(builder.properties());
     Names names = Names.from(settings);
-    SecretProvider provider = builder.provider() != null
-        ? builder.provider()
-        : ProviderRegistry.open(ProviderUri.parse(settings.get(Settings.PROVIDER), settings.asMap()));
+    ProviderUri uri = builder.provider() != null ? null
+        : ProviderUri.parse(settings.get(Settings.PROVIDER), settings.asMap());
+    List<AuditSink> sinks = auditSinks(builder, settings);
+    int maxDistinct = settings.integer(Settings.ANOMALY_MAX_DISTINCT, 100, 1, 1_000_000);
+    guard(builder, settings, new Audit(uri == null ? builder.provider().id() : uri.scheme(), builder.clock(),
+        sinks, maxDistinct));
+    SecretProvider provider = uri == null ? builder.provider() : ProviderRegistry.open(uri);
     ThreadPoolExecutor owned = null;
     Executor executor = builder.executor();
     if (executor == null) {
@@ -39,13 +46,11 @@ public final class ClientFactory {
     ThreadPoolExecutor toShutDown = owned;
     try {
       Resilience resilience = new Resilience(provider.id(), settings, builder.clock());
-      List<AuditSink> sinks = auditSinks(builder, settings);
       AuditSink metrics = MetricsSupport.create(settings, builder.meterRegistry(), provider.id());
       if (metrics != null) {
         sinks.add(metrics);
       }
-      Audit audit = new Audit(provider.id(), builder.clock(), sinks,
-          settings.integer(Settings.ANOMALY_MAX_DISTINCT, 100, 1, 1_000_000));
+      Audit audit = new Audit(provider.id(), builder.clock(), sinks, maxDistinct);
       CachingSecretsClient client = new CachingSecretsClient(provider, settings, names, resilience, audit,
           builder.clock(), executor, () -> {
             if (toShutDown != null) {
@@ -65,6 +70,30 @@ public final class ClientFactory {
       }
       throw e;
     }
+  }
+
+  /**
+   * The runtime guard at start-up, before any provider is opened: each finding is audited as a
+   * {@code GUARD_VIOLATION} (naming the variable and rule, never the value), then the guard
+   * enforces its mode (block throws {@link io.secretsbroker.GuardViolationException}). With ambient
+   * configuration off the client is independent of the machine, so the guard sees no environment
+   * or system properties (tests; hosts that pass everything explicitly can call the guard themselves).
+   */
+  static void guard(SecretsClient.Builder builder, Settings settings, Audit audit) {
+    RuntimeGuard guard = builder.ambientConfiguration()
+        ? RuntimeGuard.fromSettings(settings.asMap())
+        : RuntimeGuard.of(settings.asMap(), Map.of(), Map.of());
+    if (guard.mode() == RuntimeGuard.Mode.OFF) {
+      return;
+    }
+    List<Finding> findings = guard.check();
+    if (findings.isEmpty()) {
+      return; // the common case: one pass over the environment
+    }
+    for (Finding f : findings) {
+      audit.guardViolation(f.location(), f.ruleId(), guard.mode() == RuntimeGuard.Mode.BLOCK);
+    }
+    guard.enforce();
   }
 
   /**

@@ -179,6 +179,53 @@ class AuditTest {
   }
 
   @Test
+  void build_secretInSystemProperty_auditedAsGuardViolation_warnStarts_blockRefuses() {
+    String value = randomSecret();
+    String property = "audit.guard.test.password";
+    System.setProperty(property, value);
+    try {
+      RecordingSink warned = new RecordingSink(false);
+      SecretsClient.builder().provider(provider).auditSink(warned).property("secrets.guard", "warn").build().close();
+      assertThat(warned.of(Type.GUARD_VIOLATION)).anySatisfy(e -> {
+        assertThat(e.name()).isEqualTo("sysprop:" + property);
+        assertThat(e.outcome()).isEqualTo(Outcome.OK);
+        assertThat(e.detail()).contains("secrets.guard=warn");
+      });
+
+      RecordingSink blocked = new RecordingSink(false);
+      assertThatThrownBy(() -> SecretsClient.builder().provider(provider).auditSink(blocked)
+          .property("secrets.guard", "block").build())
+          .isInstanceOf(io.secretsbroker.GuardViolationException.class);
+      assertThat(blocked.of(Type.GUARD_VIOLATION))
+          .anyMatch(e -> e.name().equals("sysprop:" + property) && e.outcome() == Outcome.REFUSED);
+      for (AuditEvent e : warned.events) {
+        assertThat(e.toString()).doesNotContain(value);
+      }
+    } finally {
+      System.clearProperty(property);
+    }
+  }
+
+  @Test
+  void build_ambientConfigurationOff_guardSeesNoEnvironment() {
+    System.setProperty("audit.guard.off.password", randomSecret());
+    try {
+      SecretsClient c = client(sink, "secrets.guard", "block");
+      assertThat(sink.of(Type.GUARD_VIOLATION)).isEmpty();
+      assertThat(c.stats().misses()).isZero();
+    } finally {
+      System.clearProperty("audit.guard.off.password");
+    }
+  }
+
+  /** A credential-looking value made up at run time (no such literal in the sources). */
+  private static String randomSecret() {
+    byte[] random = new byte[15];
+    new java.security.SecureRandom().nextBytes(random);
+    return "Vb8-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+  }
+
+  @Test
   void auditOff_dropsBuiltInSinks_keepsBuilderSinks() {
     Settings off = Settings.of(Map.of("secrets.audit", "off"));
     SecretsClient.Builder b = SecretsClient.builder().auditSink(sink);

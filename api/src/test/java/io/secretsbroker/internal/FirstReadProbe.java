@@ -2,9 +2,6 @@ package io.secretsbroker.internal;
 
 import io.secretsbroker.SecretsClient;
 import io.secretsbroker.spi.SecretProvider;
-import io.secretsbroker.spi.SecretRecord;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -17,20 +14,7 @@ public final class FirstReadProbe {
   private FirstReadProbe() {}
 
   public static void main(String[] args) {
-    SecretProvider provider = new SecretProvider() {
-      @Override
-      public String id() {
-        return "inline";
-      }
-
-      @Override
-      public SecretRecord fetch(String name) {
-        return new SecretRecord(name, "1", "probe-value-1".getBytes(StandardCharsets.UTF_8), Instant.EPOCH);
-      }
-
-      @Override
-      public void close() {}
-    };
+    SecretProvider provider = TestClients.inline(name -> "probe-value-1");
     String mode = args.length > 0 ? args[0] : "on";
     Map<String, String> props = switch (mode) {
       case "off" -> Map.of("secrets.audit", "off", "secrets.metrics", "off");

@@ -7,13 +7,11 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import io.secretsbroker.SecretValue;
 import io.secretsbroker.SecretsClient;
+import io.secretsbroker.internal.TestClients;
 import io.secretsbroker.spi.SecretProvider;
-import io.secretsbroker.spi.SecretRecord;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -34,23 +32,9 @@ class RedactionLoggingTest {
   Path dir;
 
   private static SecretsClient client() {
-    SecretProvider provider = new SecretProvider() {
-      @Override
-      public String id() {
-        return "inline";
-      }
-
-      @Override
-      public SecretRecord fetch(String name) {
-        String v = name.equals("db")
-            ? "{\"username\":\"app\",\"host\":\"db.internal\",\"password\":\"" + PASSWORD + "\"}"
-            : TOKEN;
-        return new SecretRecord(name, "1", v.getBytes(StandardCharsets.UTF_8), Instant.EPOCH);
-      }
-
-      @Override
-      public void close() {}
-    };
+    SecretProvider provider = TestClients.inline(name -> name.equals("db")
+        ? "{\"username\":\"app\",\"host\":\"db.internal\",\"password\":\"" + PASSWORD + "\"}"
+        : TOKEN);
     return SecretsClient.builder().provider(provider).ambientConfiguration(false)
         .properties(Map.of("secrets.audit", "off", "secrets.metrics", "off")).build();
   }

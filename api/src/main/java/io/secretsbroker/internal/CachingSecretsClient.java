@@ -473,6 +473,7 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
         long took = System.nanoTime() - start;
         for (String name : cold.keySet()) {
           audit.event(Type.PROVIDER_FAILURE, name, null, Outcome.FAILED, took, caller, ex, "batch load");
+          audit.event(Type.ACCESS_MISS, name, null, Outcome.FAILED, took, caller, ex, "batch");
         }
         throw ex;
       }
@@ -482,10 +483,12 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
         if (r == null) {
           missing.add(c.getKey());
           audit.event(Type.LOAD, c.getKey(), null, Outcome.NOT_FOUND, took, caller, null, "batch");
+          audit.event(Type.ACCESS_MISS, c.getKey(), null, Outcome.NOT_FOUND, took, caller, null, "batch");
           continue;
         }
         loads.increment();
         audit.event(Type.LOAD, c.getKey(), r.versionId(), Outcome.OK, took, caller, null, "batch");
+        audit.event(Type.ACCESS_MISS, c.getKey(), r.versionId(), Outcome.OK, took, caller, null, "batch");
         // each caller name gets its own copy: entries wipe their bytes independently
         Entry e = entryFor(c.getKey(), c.getValue(), new SecretRecord(r.name(), r.versionId(),
             r.value().clone(), r.createdOn(), r.expiresOn(), r.metadata()));

@@ -137,6 +137,7 @@ class AuditTest {
     SecretsClient c = client(sink);
     c.values(List.of("a", "b"));
     assertThat(sink.of(Type.LOAD)).extracting(AuditEvent::name).containsExactly("a", "b");
+    assertThat(sink.of(Type.ACCESS_MISS)).extracting(AuditEvent::name).containsExactly("a", "b");
     provider.failAlways(() -> new ProviderUnavailableException("down"));
     assertThatThrownBy(() -> c.values(List.of("c", "d"))).isInstanceOf(ProviderUnavailableException.class);
     assertThat(sink.of(Type.PROVIDER_FAILURE)).extracting(AuditEvent::name).containsExactly("c", "d");

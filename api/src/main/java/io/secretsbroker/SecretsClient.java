@@ -1,10 +1,13 @@
 package io.secretsbroker;
 
 import io.secretsbroker.internal.ClientFactory;
+import io.secretsbroker.spi.AuditSink;
 import io.secretsbroker.spi.SecretProvider;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -94,6 +97,8 @@ public interface SecretsClient extends AutoCloseable {
     private boolean ambient = true;
     private Clock clock = Clock.systemUTC();
     private Executor executor;
+    private final List<AuditSink> auditSinks = new ArrayList<>();
+    private Object meterRegistry;
 
     Builder() {}
 
@@ -136,8 +141,37 @@ public interface SecretsClient extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds an audit sink (in addition to the built-in SLF4J sink and those found with
+     * {@link java.util.ServiceLoader}). Sinks added here receive events even when
+     * {@code secrets.audit=off}.
+     */
+    public Builder auditSink(AuditSink sink) {
+      this.auditSinks.add(Objects.requireNonNull(sink, "sink"));
+      return this;
+    }
+
+    /**
+     * Publishes metrics to this Micrometer {@code io.micrometer.core.instrument.MeterRegistry}
+     * (typed {@code Object} so the API does not need Micrometer; anything else fails at
+     * {@link #build()}). Without it there are no metrics, unless {@code secrets.metrics=global}
+     * selects Micrometer's global registry; {@code secrets.metrics=off} turns them off either way.
+     */
+    public Builder meterRegistry(Object registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
     public SecretProvider provider() {
       return provider;
+    }
+
+    public List<AuditSink> auditSinks() {
+      return List.copyOf(auditSinks);
+    }
+
+    public Object meterRegistry() {
+      return meterRegistry;
     }
 
     public Map<String, String> properties() {

@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.secretsbroker.CacheStats;
 import io.secretsbroker.ConfigurationException;
+import io.secretsbroker.Redactor;
 import io.secretsbroker.RotationFailedException;
 import io.secretsbroker.Rotation;
 import io.secretsbroker.SecretNotAllowedException;
@@ -16,6 +17,8 @@ import io.secretsbroker.SecretValue;
 import io.secretsbroker.SecretsClient;
 import io.secretsbroker.SecretsException;
 import io.secretsbroker.Subscription;
+import io.secretsbroker.spi.AuditEvent.Outcome;
+import io.secretsbroker.spi.AuditEvent.Type;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretRecord;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +40,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.crac.Core;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,16 +65,25 @@ import org.slf4j.LoggerFactory;
  *       expiry if sooner), so an entry that cannot be refreshed disappears on time and the next
  *       read surfaces the provider's error.
  *   <li><b>Negative cache</b>: not-found is stored as an entry that expires after negative-ttl.
- *   <li><b>Hot path</b>: a hit is a map read, a volatile read, a clock read and a counter bump; it
- *       allocates nothing and takes no lock. The allowlist is checked on the miss path only (a
+ *   <li><b>Hot path</b>: a hit is a map read, a volatile read, a clock read, a counter bump and a
+ *       final-field test for hit auditing; it allocates nothing and takes no lock. The allowlist is checked on the miss path only (a
  *       name in the cache has passed it).
  *   <li><b>Rotation</b>: a reload that returns a new version id announces it to listeners on the
  *       executor. {@code rotate} writes, verifies, and restores the previous value on failure;
  *       announcements for a name are held back while it rotates, so listeners see the outcome
  *       once.
+ *   <li><b>Audit</b>: every cold-path step (miss, load, refresh, rotation, refusal, provider
+ *       failure, first stale serve) becomes an {@link io.secretsbroker.spi.AuditEvent} through
+ *       {@link Audit}; the caller class is looked up on the cold path only. A hit builds an event
+ *       only when a sink asked for hits when the client was built; metrics read the hit counter.
+ *   <li><b>Redaction and wiping</b>: each cached value is registered with the global
+ *       {@link Redactor} when its entry is built and released when the entry leaves the cache
+ *       (any cause) or is wiped. Evicted values are zeroed; replaced ones are not (a caller may
+ *       still hold them). {@link #wipeAll} zeroes and releases everything synchronously; a
+ *       {@link SnapshotResource} calls it before a CRaC/SnapStart checkpoint.
  * </ul>
  */
-final class CachingSecretsClient implements SecretsClient {
+final class CachingSecretsClient implements SecretsClient, CacheView {
   private static final Logger log = LoggerFactory.getLogger(SecretsClient.class);
 
   /** One cached answer for a caller's name. */
@@ -84,6 +97,8 @@ final class CachingSecretsClient implements SecretsClient {
     volatile long refreshAt; // ticker nanos
     final AtomicBoolean refreshing = new AtomicBoolean();
     volatile boolean stale;
+    volatile boolean staleReported;
+    Subscription redaction; // set once, before the entry is published
 
     Entry(SecretValue value, String text, String field, RuntimeException failure, long loadedAt,
         long refreshAt, long expiresAt) {
@@ -99,12 +114,23 @@ final class CachingSecretsClient implements SecretsClient {
     String versionId() {
       return value == null ? null : value.versionId();
     }
+
+    /** Stops masking this entry's value (idempotent). */
+    void release() {
+      Subscription r = redaction;
+      if (r != null) {
+        r.close();
+      }
+    }
   }
 
   private final SecretProvider provider;
   private final String providerId;
   private final Names names;
   private final Resilience resilience;
+  private final Audit audit;
+  private final boolean auditHits;
+  private final SnapshotResource snapshot; // held strongly: the CRaC context holds it weakly
   private final Clock clock;
   private final Executor executor;
   private final Runnable onClose;
@@ -125,11 +151,13 @@ final class CachingSecretsClient implements SecretsClient {
   private volatile boolean closed;
 
   CachingSecretsClient(SecretProvider provider, Settings settings, Names names, Resilience resilience,
-      Clock clock, Executor executor, Runnable onClose) {
+      Audit audit, Clock clock, Executor executor, Runnable onClose) {
     this.provider = provider;
     this.providerId = provider.id();
     this.names = names;
     this.resilience = resilience;
+    this.audit = audit;
+    this.auditHits = audit.hits;
     this.clock = clock;
     this.executor = executor;
     this.onClose = onClose;
@@ -153,6 +181,8 @@ final class CachingSecretsClient implements SecretsClient {
         .expireAfter(new AbsoluteExpiry())
         .removalListener(this::onRemoval)
         .buildAsync(new Loader());
+    this.snapshot = new SnapshotResource(this);
+    Core.getGlobalContext().register(snapshot);
   }
 
   private long now() {
@@ -184,8 +214,16 @@ final class CachingSecretsClient implements SecretsClient {
       Entry e = f.join();
       if (e.failure == null) {
         hits.increment();
+        if (auditHits) {
+          audit.hit(name, e.versionId());
+        }
         if (e.stale) {
           staleServed.increment();
+          if (!e.staleReported) {
+            e.staleReported = true;
+            audit.event(Type.STALE_SERVED, name, e.versionId(), Outcome.OK, 0, null, null,
+                "refresh failed; serving the cached value until secrets.cache.max-stale");
+          }
         }
         if (now() >= e.refreshAt && e.refreshing.compareAndSet(false, true)) {
           startRefresh(name, e);
@@ -208,7 +246,10 @@ final class CachingSecretsClient implements SecretsClient {
   }
 
   private Entry coldEntry(String name) {
-    Names.Target target = resolve(name);
+    long start = System.nanoTime();
+    String caller = audit.enabled() ? Audit.caller() : null;
+    audit.observeName(name, caller);
+    Names.Target target = resolve(name, caller);
     misses.increment();
     CompletableFuture<Entry> f = cache.getIfPresent(name);
     if (f == null) {
@@ -217,7 +258,7 @@ final class CachingSecretsClient implements SecretsClient {
       if (f == null) {
         f = mine;
         try {
-          mine.complete(load(name, target));
+          mine.complete(load(name, target, Type.LOAD, caller));
         } catch (RuntimeException ex) {
           // completed normally, not exceptionally, so Caffeine does not log it; dropped at once
           mine.complete(new Entry(null, null, null, ex, 0, Long.MAX_VALUE, 0));
@@ -225,7 +266,17 @@ final class CachingSecretsClient implements SecretsClient {
         }
       }
     }
-    return check(f.join());
+    try {
+      Entry e = check(f.join());
+      audit.event(Type.ACCESS_MISS, name, e.versionId(), Outcome.OK, System.nanoTime() - start, caller, null, null);
+      return e;
+    } catch (SecretNotFoundException nf) {
+      audit.event(Type.ACCESS_MISS, name, null, Outcome.NOT_FOUND, System.nanoTime() - start, caller, null, null);
+      throw nf;
+    } catch (RuntimeException ex) {
+      audit.event(Type.ACCESS_MISS, name, null, Outcome.FAILED, System.nanoTime() - start, caller, ex, null);
+      throw ex;
+    }
   }
 
   /** Throws what a failed entry holds: a fresh not-found per caller, or the cold load's error. */
@@ -240,35 +291,50 @@ final class CachingSecretsClient implements SecretsClient {
     throw failure;
   }
 
-  /** Validates, applies the allowlist (counting refusals) and maps the name. */
-  private Names.Target resolve(String name) {
+  /**
+   * Validates, applies the allowlist (counting and auditing refusals) and maps the name.
+   *
+   * @param caller the calling class if known, else null (looked up only on a refusal)
+   */
+  private Names.Target resolve(String name, String caller) {
     try {
       return names.resolve(name);
     } catch (SecretNotAllowedException e) {
       denied.increment();
-      log.warn("Refused secret '{}': not in secrets.allow", name);
+      if (audit.enabled()) {
+        audit.event(Type.DENIED, name, null, Outcome.REFUSED, 0, caller != null ? caller : Audit.caller(), e,
+            "not in secrets.allow");
+      }
       throw e;
     }
   }
 
-  /** One provider read (retried, behind the breaker); not-found becomes a negative entry. */
-  private Entry load(String name, Names.Target target) {
+  /**
+   * One provider read (retried, behind the breaker); not-found becomes a negative entry.
+   *
+   * @param kind {@link Type#LOAD} or {@link Type#REFRESH}, for the audit trail
+   */
+  private Entry load(String name, Names.Target target, Type kind, String caller) {
     long start = System.nanoTime();
     try {
       SecretRecord record = resilience.read(() -> provider.fetch(target.providerName()));
       loads.increment();
-      log.debug("Loaded secret '{}' version {} from {} in {} ms", name, record.versionId(), providerId,
-          (System.nanoTime() - start) / 1_000_000);
+      audit.event(kind, name, record.versionId(), Outcome.OK, System.nanoTime() - start, caller, null, null);
       return entryFor(name, target, record);
     } catch (SecretNotFoundException nf) {
       loadFailures.increment();
+      audit.event(kind, name, null, Outcome.NOT_FOUND, System.nanoTime() - start, caller, null, null);
       long t = now();
       return new Entry(null, null, null, nf, t, Long.MAX_VALUE, t + negativeTtlNanos);
     } catch (SecretsException ex) {
       loadFailures.increment();
+      audit.event(Type.PROVIDER_FAILURE, name, null, Outcome.FAILED, System.nanoTime() - start, caller, ex,
+          kind == Type.LOAD ? "load" : "refresh");
       throw ex;
     } catch (RuntimeException ex) {
       loadFailures.increment();
+      audit.event(Type.PROVIDER_FAILURE, name, null, Outcome.FAILED, System.nanoTime() - start, caller, ex,
+          (kind == Type.LOAD ? "load" : "refresh") + ": provider bug");
       throw new SecretsException("Provider " + providerId + " failed unexpectedly reading secret '" + name
           + "' (" + ex.getClass().getName() + "). This is a provider bug; please report it.", ex);
     }
@@ -293,17 +359,21 @@ final class CachingSecretsClient implements SecretsClient {
         text = null; // get() will explain that the value is binary
       }
     }
-    return new Entry(value, text, target.field(), null, t, refreshAt, expiresAt);
+    Entry e = new Entry(value, text, target.field(), null, t, refreshAt, expiresAt);
+    e.redaction = Redactor.global().protect(value);
+    return e;
   }
 
   /**
    * Reloads a name: fetch, build the new entry, announce a new version. Used by background
    * refreshes and by {@link #refresh}.
    */
-  private Entry reload(String name, Entry old) {
-    Entry fresh = load(name, resolve(name));
+  private Entry reload(String name, Entry old, String caller) {
+    Entry fresh = load(name, resolve(name, caller), Type.REFRESH, caller);
     if (old != null && old.value != null && fresh.value != null
         && !Objects.equals(old.versionId(), fresh.versionId())) {
+      audit.event(Type.ROTATION_SEEN, name, fresh.versionId(), Outcome.OK, 0, caller, null,
+          "previous version " + old.versionId());
       announce(name, fresh.value);
     }
     return fresh;
@@ -312,7 +382,7 @@ final class CachingSecretsClient implements SecretsClient {
   private final class Loader implements AsyncCacheLoader<String, Entry> {
     @Override
     public CompletableFuture<? extends Entry> asyncLoad(String key, Executor ex) {
-      return CompletableFuture.supplyAsync(() -> load(key, resolve(key)), ex);
+      return CompletableFuture.supplyAsync(() -> load(key, resolve(key, null), Type.LOAD, null), ex);
     }
 
     @Override
@@ -324,7 +394,7 @@ final class CachingSecretsClient implements SecretsClient {
   /** A background refresh: never throws, keeps the old entry (now stale) on failure. */
   private Entry backgroundReload(String key, Entry old) {
     try {
-      return reload(key, old);
+      return reload(key, old, null);
     } catch (RuntimeException ex) {
       old.stale = true;
       old.refreshAt = now() + retryBackoffNanos;
@@ -357,7 +427,15 @@ final class CachingSecretsClient implements SecretsClient {
   }
 
   private void onRemoval(String key, Entry e, RemovalCause cause) {
-    if (e != null && e.value != null && cause.wasEvicted()) {
+    if (e == null) {
+      return;
+    }
+    CompletableFuture<Entry> current = cache.asMap().get(key);
+    if (current != null && current.getNow(null) == e) {
+      return; // a failed refresh handed back the same entry: it is still cached
+    }
+    e.release();
+    if (e.value != null && cause.wasEvicted()) {
       e.value.wipe();
     }
   }
@@ -372,11 +450,13 @@ final class CachingSecretsClient implements SecretsClient {
     Set<String> wanted = new LinkedHashSet<>(requested);
     Map<String, SecretValue> found = new LinkedHashMap<>();
     Map<String, Names.Target> cold = new LinkedHashMap<>();
+    String caller = audit.enabled() ? Audit.caller() : null;
     for (String name : wanted) {
       if (cache.getIfPresent(name) != null) {
         found.put(name, entry(name).value);
       } else {
-        cold.put(name, resolve(name));
+        audit.observeName(name, caller);
+        cold.put(name, resolve(name, caller));
       }
     }
     List<String> missing = new ArrayList<>();
@@ -385,25 +465,38 @@ final class CachingSecretsClient implements SecretsClient {
       Set<String> providerNames = new LinkedHashSet<>();
       cold.values().forEach(t -> providerNames.add(t.providerName()));
       Map<String, SecretRecord> records;
+      long start = System.nanoTime();
       try {
         records = resilience.read(() -> provider.fetchAll(providerNames));
       } catch (RuntimeException ex) {
         loadFailures.increment();
+        long took = System.nanoTime() - start;
+        for (String name : cold.keySet()) {
+          audit.event(Type.PROVIDER_FAILURE, name, null, Outcome.FAILED, took, caller, ex, "batch load");
+          audit.event(Type.ACCESS_MISS, name, null, Outcome.FAILED, took, caller, ex, "batch");
+        }
         throw ex;
       }
+      long took = System.nanoTime() - start;
       for (Map.Entry<String, Names.Target> c : cold.entrySet()) {
         SecretRecord r = records.get(c.getValue().providerName());
         if (r == null) {
           missing.add(c.getKey());
+          audit.event(Type.LOAD, c.getKey(), null, Outcome.NOT_FOUND, took, caller, null, "batch");
+          audit.event(Type.ACCESS_MISS, c.getKey(), null, Outcome.NOT_FOUND, took, caller, null, "batch");
           continue;
         }
         loads.increment();
+        audit.event(Type.LOAD, c.getKey(), r.versionId(), Outcome.OK, took, caller, null, "batch");
+        audit.event(Type.ACCESS_MISS, c.getKey(), r.versionId(), Outcome.OK, took, caller, null, "batch");
         // each caller name gets its own copy: entries wipe their bytes independently
         Entry e = entryFor(c.getKey(), c.getValue(), new SecretRecord(r.name(), r.versionId(),
             r.value().clone(), r.createdOn(), r.expiresOn(), r.metadata()));
         cache.put(c.getKey(), CompletableFuture.completedFuture(e));
         found.put(c.getKey(), e.value);
       }
+      // the entries hold copies; the provider's arrays are ours to zero
+      records.values().forEach(r -> java.util.Arrays.fill(r.value(), (byte) 0));
     }
     if (!missing.isEmpty()) {
       throw new SecretNotFoundException("Secrets not found in " + providerId + ": " + String.join(", ", missing)
@@ -427,7 +520,6 @@ final class CachingSecretsClient implements SecretsClient {
 
   private void announce(String name, SecretValue value) {
     rotations.increment();
-    log.info("Secret '{}' has a new version {}", name, value.versionId());
     if (rotating.contains(name)) {
       return;
     }
@@ -454,7 +546,9 @@ final class CachingSecretsClient implements SecretsClient {
       throw closedError();
     }
     Objects.requireNonNull(rotation, "rotation");
-    Names.Target target = resolve(name);
+    String caller = audit.enabled() ? Audit.caller() : null;
+    long start = System.nanoTime();
+    Names.Target target = resolve(name, caller);
     String providerName = target.providerName();
     if (!rotating.add(name)) {
       throw new RotationFailedException("Secret '" + name + "' is already being rotated by this client;"
@@ -474,14 +568,24 @@ final class CachingSecretsClient implements SecretsClient {
       try {
         rotation.verify(writtenValue);
       } catch (Exception ex) {
-        throw restore(name, target, before, written, ex);
+        RotationFailedException failure = restore(name, target, before, written, ex);
+        audit.event(Type.ROTATION_WRITTEN, name, written.versionId(), Outcome.FAILED, System.nanoTime() - start,
+            caller, ex, "verification failed; see the exception for what was restored");
+        throw failure;
       }
       Entry e = entryFor(name, target, written);
       cache.put(name, CompletableFuture.completedFuture(e));
       rotating.remove(name);
+      audit.event(Type.ROTATION_WRITTEN, name, written.versionId(), Outcome.OK, System.nanoTime() - start, caller,
+          null, before == null ? "first version" : "previous version " + before.versionId());
       announce(name, e.value);
-      log.info("Rotated secret '{}' to version {}", name, written.versionId());
       return e.value;
+    } catch (SecretsException ex) {
+      if (!(ex instanceof RotationFailedException)) {
+        audit.event(Type.PROVIDER_FAILURE, name, null, Outcome.FAILED, System.nanoTime() - start, caller, ex,
+            "rotate");
+      }
+      throw ex;
     } finally {
       rotating.remove(name);
     }
@@ -545,10 +649,11 @@ final class CachingSecretsClient implements SecretsClient {
     if (closed) {
       throw closedError();
     }
-    resolve(name);
+    String caller = audit.enabled() ? Audit.caller() : null;
+    resolve(name, caller);
     CompletableFuture<Entry> f = cache.getIfPresent(name);
     Entry old = f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
-    Entry fresh = reload(name, old);
+    Entry fresh = reload(name, old, caller);
     cache.put(name, CompletableFuture.completedFuture(fresh));
     check(fresh);
   }
@@ -569,15 +674,58 @@ final class CachingSecretsClient implements SecretsClient {
     cache.synchronous().cleanUp();
   }
 
-  /** Zeroes every cached value and empties the cache (close, or before a snapshot). */
+  /**
+   * Zeroes every cached value, stops masking it and empties the cache (close, or before a
+   * snapshot). Synchronous: when it returns, no cached value's bytes remain and the
+   * {@link Redactor} holds none of this client's texts.
+   */
   void wipeAll() {
     for (CompletableFuture<Entry> f : cache.asMap().values()) {
       Entry e = f.getNow(null);
-      if (e != null && e.value != null) {
-        e.value.wipe();
+      if (e != null) {
+        e.release();
+        if (e.value != null) {
+          e.value.wipe();
+        }
       }
     }
     cache.synchronous().invalidateAll();
+  }
+
+  /** CRaC / SnapStart: nothing secret may be in the snapshot. */
+  void beforeCheckpoint() {
+    wipeAll();
+    log.info("Checkpoint: wiped the cached secrets of provider {}; they reload on next use", providerId);
+  }
+
+  /** CRaC / SnapStart: the cache is empty, so each name loads again on its next read. */
+  void afterRestore() {
+    log.info("Restored from a checkpoint: secrets of provider {} load again on next use", providerId);
+  }
+
+  /** The resource registered with the CRaC global context, for tests. */
+  org.crac.Resource snapshotResource() {
+    return snapshot;
+  }
+
+  @Override
+  public long hitCount() {
+    return hits.sum();
+  }
+
+  @Override
+  public long staleServedCount() {
+    return staleServed.sum();
+  }
+
+  @Override
+  public double ageSeconds(String name) {
+    CompletableFuture<Entry> f = cache.asMap().get(name);
+    Entry e = f == null ? null : f.getNow(null);
+    if (e == null || e.value == null) {
+      return Double.NaN;
+    }
+    return (now() - e.loadedAt) / 1e9;
   }
 
   @Override
@@ -590,6 +738,7 @@ final class CachingSecretsClient implements SecretsClient {
     try {
       provider.close();
     } finally {
+      audit.close();
       onClose.run();
     }
   }

@@ -1,8 +1,17 @@
 package io.secretsbroker.internal;
 
+import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.SecretsClient;
+import io.secretsbroker.guard.Finding;
+import io.secretsbroker.guard.RuntimeGuard;
+import io.secretsbroker.spi.AuditSink;
 import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -21,9 +30,13 @@ public final class ClientFactory {
         ? Settings.load(builder.properties())
         : Settings.of(builder.properties());
     Names names = Names.from(settings);
-    SecretProvider provider = builder.provider() != null
-        ? builder.provider()
-        : ProviderRegistry.open(ProviderUri.parse(settings.get(Settings.PROVIDER), settings.asMap()));
+    ProviderUri uri = builder.provider() != null ? null
+        : ProviderUri.parse(settings.get(Settings.PROVIDER), settings.asMap());
+    List<AuditSink> sinks = auditSinks(builder, settings);
+    int maxDistinct = settings.integer(Settings.ANOMALY_MAX_DISTINCT, 100, 1, 1_000_000);
+    guard(builder, settings, new Audit(uri == null ? builder.provider().id() : uri.scheme(), builder.clock(),
+        sinks, maxDistinct));
+    SecretProvider provider = uri == null ? builder.provider() : ProviderRegistry.open(uri);
     ThreadPoolExecutor owned = null;
     Executor executor = builder.executor();
     if (executor == null) {
@@ -33,12 +46,21 @@ public final class ClientFactory {
     ThreadPoolExecutor toShutDown = owned;
     try {
       Resilience resilience = new Resilience(provider.id(), settings, builder.clock());
-      return new CachingSecretsClient(provider, settings, names, resilience, builder.clock(), executor,
-          () -> {
+      AuditSink metrics = MetricsSupport.create(settings, builder.meterRegistry(), provider.id());
+      if (metrics != null) {
+        sinks.add(metrics);
+      }
+      Audit audit = new Audit(provider.id(), builder.clock(), sinks, maxDistinct);
+      CachingSecretsClient client = new CachingSecretsClient(provider, settings, names, resilience, audit,
+          builder.clock(), executor, () -> {
             if (toShutDown != null) {
               toShutDown.shutdown();
             }
           });
+      if (metrics != null) {
+        MetricsSupport.bind(metrics, client);
+      }
+      return client;
     } catch (RuntimeException e) {
       if (owned != null) {
         owned.shutdown();
@@ -48,6 +70,58 @@ public final class ClientFactory {
       }
       throw e;
     }
+  }
+
+  /**
+   * The runtime guard at start-up, before any provider is opened: each finding is audited as a
+   * {@code GUARD_VIOLATION} (naming the variable and rule, never the value), then the guard
+   * enforces its mode (block throws {@link io.secretsbroker.GuardViolationException}). With ambient
+   * configuration off the client is independent of the machine, so the guard sees no environment
+   * or system properties (tests; hosts that pass everything explicitly can call the guard themselves).
+   */
+  static void guard(SecretsClient.Builder builder, Settings settings, Audit audit) {
+    RuntimeGuard guard = builder.ambientConfiguration()
+        ? RuntimeGuard.fromSettings(settings.asMap())
+        : RuntimeGuard.of(settings.asMap(), Map.of(), Map.of());
+    if (guard.mode() == RuntimeGuard.Mode.OFF) {
+      return;
+    }
+    List<Finding> findings = guard.check();
+    if (findings.isEmpty()) {
+      return; // the common case: one pass over the environment
+    }
+    for (Finding f : findings) {
+      audit.guardViolation(f.location(), f.ruleId(), guard.mode() == RuntimeGuard.Mode.BLOCK);
+    }
+    guard.enforce();
+  }
+
+  /**
+   * The builder's sinks, then (unless {@code secrets.audit=off}) the built-in SLF4J sink and the
+   * sinks found with {@link ServiceLoader}.
+   */
+  static List<AuditSink> auditSinks(SecretsClient.Builder builder, Settings settings) {
+    String mode = settings.get(Settings.AUDIT, "slf4j");
+    if (!mode.equals("slf4j") && !mode.equals("off")) {
+      throw new ConfigurationException(Settings.AUDIT + "=" + mode + " is not supported; use slf4j (default) or"
+          + " off. Custom sinks are added with SecretsClient.Builder.auditSink(...) or a"
+          + " META-INF/services/io.secretsbroker.spi.AuditSink entry.");
+    }
+    List<AuditSink> sinks = new ArrayList<>(builder.auditSinks());
+    if (mode.equals("off")) {
+      return sinks;
+    }
+    sinks.add(new Slf4jAuditSink());
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    try {
+      for (AuditSink s : ServiceLoader.load(AuditSink.class, loader != null ? loader : ClientFactory.class.getClassLoader())) {
+        sinks.add(s);
+      }
+    } catch (ServiceConfigurationError e) {
+      throw new ConfigurationException("An audit sink listed in META-INF/services/io.secretsbroker.spi.AuditSink"
+          + " could not be loaded: " + e.getMessage() + ". Fix or remove that entry, or set secrets.audit=off.", e);
+    }
+    return sinks;
   }
 
   /**

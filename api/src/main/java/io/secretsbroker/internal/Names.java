@@ -141,6 +141,34 @@ final class Names {
   }
 
   /**
+   * The provider-side names the allowlist can reach: exact names (aliases resolved) and
+   * {@code prefix*suffix} patterns. Used to generate cloud policies from the same configuration.
+   */
+  AllowedNames allowedNames() {
+    List<String> exact = new ArrayList<>();
+    List<String> patterns = new ArrayList<>();
+    if (allowAll) {
+      patterns.add(prefix + "*" + suffix);
+      aliases.values().forEach(t -> exact.add(t.providerName()));
+    } else {
+      for (String name : new java.util.TreeSet<>(allowExact)) {
+        Target alias = aliases.get(name);
+        exact.add(alias != null ? alias.providerName() : SecretNames.validate(prefix + name + suffix));
+      }
+      for (String p : allowPrefixes) {
+        patterns.add(prefix + p + "*" + suffix);
+        aliases.forEach((alias, t) -> {
+          if (alias.startsWith(p)) {
+            exact.add(t.providerName());
+          }
+        });
+      }
+    }
+    return new AllowedNames(List.copyOf(new java.util.LinkedHashSet<>(exact)), List.copyOf(patterns), allowAll,
+        prefix);
+  }
+
+  /**
    * Validates, checks the allowlist and maps a caller's name.
    *
    * @throws SecretNotAllowedException when the allowlist refuses it

@@ -45,10 +45,16 @@ public final class Settings {
   public static final String GUARD = "secrets.guard";
   public static final String GUARD_ALLOW_ENV = "secrets.guard.allow-env";
   public static final String ALIAS_PREFIX = "secrets.alias.";
+  /** {@code slf4j} (default) or {@code off}: the built-in audit sink and the discovered ones. */
+  public static final String AUDIT = "secrets.audit";
+  /** {@code auto} (default: the builder's meter registry), {@code global} (else Micrometer's global registry) or {@code off}. */
+  public static final String METRICS = "secrets.metrics";
+  /** Distinct names per minute above which an ANOMALY is audited (default 100). */
+  public static final String ANOMALY_MAX_DISTINCT = "secrets.anomaly.max-distinct-names-per-minute";
 
   private static final Set<String> CORE_KEYS = Set.of(PROVIDER, ENV, NAME_TEMPLATE, ALLOW, REFRESH_AFTER,
       MAX_STALE, MAX_SIZE, NEGATIVE_TTL, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, BREAKER_FAILURE_RATE,
-      BREAKER_WINDOW, BREAKER_WAIT_OPEN, GUARD, GUARD_ALLOW_ENV);
+      BREAKER_WINDOW, BREAKER_WAIT_OPEN, GUARD, GUARD_ALLOW_ENV, AUDIT, METRICS, ANOMALY_MAX_DISTINCT);
   private static final Set<String> EXTRA_KEYS = Collections.synchronizedSet(new TreeSet<>());
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");

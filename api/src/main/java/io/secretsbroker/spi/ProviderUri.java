@@ -8,6 +8,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -20,9 +21,18 @@ import java.util.Set;
  *
  * <p>It also carries the client's other (non-secret) settings, so a factory can see
  * {@code secrets.env}. Credentials never ride in a provider URI: a user-info part
- * ({@code user:pass@host}) is refused at parse time. Immutable and thread-safe.
+ * ({@code user:pass@host}) is refused at parse time, and so is a query parameter whose name says it
+ * carries one ({@code password}, {@code secret}, {@code token}, {@code client-secret},
+ * {@code access-key}, ...; see {@link #isCredentialParameter}); a parameter that names a file
+ * holding one ({@code token-file}, {@code secret-id-file}) is fine. Immutable and thread-safe.
  */
 public final class ProviderUri {
+  /** Parameter names (lower case, without '-', '_' and '.') that carry a credential when contained. */
+  private static final List<String> CREDENTIAL_WORDS = List.of("password", "passwd", "secret", "token",
+      "accesskey", "secretkey", "apikey", "privatekey", "sessionkey", "accountkey", "sharedkey", "sastoken");
+  /** Names that are credentials only when they are the whole name. */
+  private static final Set<String> CREDENTIAL_NAMES = Set.of("pwd", "pass", "sig", "key", "auth-token");
+
   private final String raw;
   private final String scheme;
   private final String host;
@@ -90,6 +100,13 @@ public final class ProviderUri {
           throw new ConfigurationException("secrets.provider repeats the query parameter '" + k
               + "'. Give it once.");
         }
+        if (isCredentialParameter(k)) {
+          throw new ConfigurationException("secrets.provider carries a credential in its query parameter '" + k
+              + "'; configuration never holds credentials. Authenticate with the platform identity instead:"
+              + " the function's IAM role (aws://), its managed identity (azure://), or a Vault platform login"
+              + " (vault://...?auth=aws|azure|kubernetes|jwt&role=...). Where a token must come from disk, name"
+              + " the file (token-file=/path), never the token.");
+        }
       }
     }
     String host = uri.getHost();
@@ -99,6 +116,27 @@ public final class ProviderUri {
     String path = uri.getPath() == null ? "" : uri.getPath();
     return new ProviderUri(trimmed, uri.getScheme().toLowerCase(Locale.ROOT), host, uri.getPort(),
         path, Collections.unmodifiableMap(params), Map.copyOf(settings));
+  }
+
+  /**
+   * Whether a query parameter name says it carries a credential ({@code password},
+   * {@code client-secret}, {@code access_key}, {@code token}, {@code sig}, ...). Names ending in
+   * {@code file} or {@code path} point at a file holding a credential and are not credentials.
+   */
+  public static boolean isCredentialParameter(String name) {
+    String n = name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "").replace(".", "");
+    if (n.endsWith("file") || n.endsWith("path")) {
+      return false;
+    }
+    if (CREDENTIAL_NAMES.contains(name.toLowerCase(Locale.ROOT)) || CREDENTIAL_NAMES.contains(n)) {
+      return true;
+    }
+    for (String w : CREDENTIAL_WORDS) {
+      if (n.contains(w)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String decode(String s) {

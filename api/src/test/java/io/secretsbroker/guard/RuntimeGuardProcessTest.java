@@ -26,6 +26,8 @@ class RuntimeGuardProcessTest {
     cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
+    // logback-classic is on api's test classpath too (redaction tests): keep the child on slf4j-simple
+    cmd.add("-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider");
     cmd.add(GuardProbe.class.getName());
     cmd.addAll(List.of(settings));
     ProcessBuilder pb = new ProcessBuilder(cmd);

@@ -14,7 +14,6 @@ import io.secretsbroker.SecretsClient;
 import io.secretsbroker.SecretsException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,13 +35,7 @@ class CachingSecretsClientTest {
   private SecretsClient client;
 
   private SecretsClient client(Executor executor, String... keyValues) {
-    Map<String, String> props = new HashMap<>();
-    props.put("secrets.retry.initial-backoff", "1ms");
-    for (int i = 0; i < keyValues.length; i += 2) {
-      props.put(keyValues[i], keyValues[i + 1]);
-    }
-    client = SecretsClient.builder().provider(provider).ambientConfiguration(false).clock(clock)
-        .executor(executor).properties(props).build();
+    client = TestClients.builder(provider, clock, executor, keyValues).build();
     return client;
   }
 

@@ -23,6 +23,8 @@ final class FakeProvider implements SecretProvider {
   final AtomicInteger fetchAlls = new AtomicInteger();
   final AtomicInteger puts = new AtomicInteger();
   final List<String> fetchedNames = java.util.Collections.synchronizedList(new ArrayList<>());
+  /** Every value array handed to the client (the cache owns them; hygiene tests check they end up zeroed). */
+  final List<byte[]> handedOut = new java.util.concurrent.CopyOnWriteArrayList<>();
   volatile Supplier<RuntimeException> failure;
   volatile int failuresLeft;
   volatile CountDownLatch gate;
@@ -94,8 +96,7 @@ final class FakeProvider implements SecretProvider {
       throw new SecretNotFoundException("Secret '" + name + "' not found in fake");
     }
     synchronized (this) {
-      SecretRecord r = list.get(list.size() - 1);
-      return new SecretRecord(r.name(), r.versionId(), r.value().clone(), r.createdOn());
+      return handOut(list.get(list.size() - 1));
     }
   }
 
@@ -107,8 +108,7 @@ final class FakeProvider implements SecretProvider {
     for (String n : names) {
       if (versions.containsKey(n)) {
         List<SecretRecord> list = versions.get(n);
-        SecretRecord r = list.get(list.size() - 1);
-        out.put(n, new SecretRecord(r.name(), r.versionId(), r.value().clone(), r.createdOn()));
+        out.put(n, handOut(list.get(list.size() - 1)));
       }
     }
     return out;
@@ -120,6 +120,12 @@ final class FakeProvider implements SecretProvider {
     pass();
     String v = set(name, value.clone());
     return new SecretRecord(name, v, value.clone(), Instant.EPOCH);
+  }
+
+  private SecretRecord handOut(SecretRecord r) {
+    byte[] copy = r.value().clone();
+    handedOut.add(copy);
+    return new SecretRecord(r.name(), r.versionId(), copy, r.createdOn());
   }
 
   String current(String name) {

@@ -33,7 +33,8 @@ public final class GuardCli {
         --exclude         glob over paths relative to each PATH, e.g. 'src/test/resources/fixtures/**'; repeatable
         --output          write the report to FILE instead of standard output
         --write-baseline  write the fingerprints of every current finding to FILE and exit 0
-      exit status: 0 clean, 1 findings, 2 usage error""";
+      exit status: 0 clean, 1 findings, 2 usage error
+      usage: secretsbroker-guard policy --provider aws|azure|vault --allow NAMES ... (see 'policy --help')""";
 
   private GuardCli() {}
 
@@ -43,6 +44,9 @@ public final class GuardCli {
 
   /** Runs the command and returns its exit status; for tests and embedding. */
   static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("policy")) {
+      return io.secretsbroker.guard.policy.PolicyCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
     if (args.length == 0 || !args[0].equals("scan")) {
       err.println(args.length == 0 ? "missing command 'scan'" : "unknown command '" + args[0] + "'");
       err.println(USAGE_TEXT);

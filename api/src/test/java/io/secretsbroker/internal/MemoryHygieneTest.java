@@ -1,0 +1,90 @@
+package io.secretsbroker.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.secretsbroker.Redactor;
+import io.secretsbroker.SecretValue;
+import io.secretsbroker.SecretsClient;
+import io.secretsbroker.SecretsException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Values leave memory zeroed: on eviction, on expiry, on close; caller views are clearable copies. */
+class MemoryHygieneTest {
+  private final FakeProvider provider = new FakeProvider();
+  private final MutableClock clock = new MutableClock();
+
+  private CachingSecretsClient client(String... keyValues) {
+    return (CachingSecretsClient) TestClients.builder(provider, clock, Runnable::run, keyValues)
+        .property("secrets.audit", "off").build();
+  }
+
+  private static boolean zeroed(byte[] b) {
+    for (byte x : b) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void eviction_bySize_zeroesTheEvictedValue_andStopsMaskingIt() {
+    provider.set("a", "hygiene-value-aaaa");
+    provider.set("b", "hygiene-value-bbbb");
+    try (CachingSecretsClient c = client("secrets.cache.max-size", "1")) {
+      SecretValue a = c.value("a");
+      c.value("b");
+      c.cleanUp();
+      SecretValue evicted = a.isWiped() ? a : c.value("b");
+      assertThat(evicted.isWiped()).isTrue();
+      assertThat(provider.handedOut).filteredOn(MemoryHygieneTest::zeroed).hasSize(1);
+      assertThat(Redactor.global().containsSecret("hygiene-value-aaaa hygiene-value-bbbb"))
+          .as("the value still cached is masked").isTrue();
+      assertThat(Redactor.global().redact("x hygiene-value-aaaa hygiene-value-bbbb"))
+          .as("exactly one of the two is still masked").containsOnlyOnce(Redactor.MASK);
+    }
+  }
+
+  @Test
+  void expiry_afterMaxStale_zeroesTheValue() {
+    provider.set("db", "hygiene-expiring-1");
+    try (CachingSecretsClient c = client("secrets.cache.refresh-after", "PT1M", "secrets.cache.max-stale", "PT2M")) {
+      SecretValue v = c.value("db");
+      clock.advance(Duration.ofMinutes(3));
+      c.cleanUp();
+      assertThat(v.isWiped()).isTrue();
+      assertThat(zeroed(provider.handedOut.get(0))).isTrue();
+      assertThatThrownBy(v::asChars).isInstanceOf(SecretsException.class)
+          .hasMessageContaining("wiped").hasMessageNotContaining("hygiene-expiring-1");
+    }
+  }
+
+  @Test
+  void close_zeroesEveryCachedValue_andForgetsThem() {
+    provider.set("a", "hygiene-close-aaaa");
+    provider.set("b", "hygiene-close-bbbb");
+    CachingSecretsClient c = client();
+    c.values(java.util.List.of("a", "b"));
+    c.close();
+    assertThat(provider.handedOut).isNotEmpty().allMatch(MemoryHygieneTest::zeroed);
+    assertThat(Redactor.global().containsSecret("hygiene-close-aaaa hygiene-close-bbbb")).isFalse();
+  }
+
+  @Test
+  void callerViews_areCopiesTheCallerCanClear() {
+    provider.set("db", "hygiene-view-1234");
+    try (CachingSecretsClient c = client()) {
+      SecretValue v = c.value("db");
+      char[] chars = v.asChars();
+      byte[] bytes = v.asBytes();
+      Arrays.fill(chars, '\0');
+      Arrays.fill(bytes, (byte) 0);
+      assertThat(c.get("db")).isEqualTo("hygiene-view-1234");
+      assertThat(new String(v.asBytes(), StandardCharsets.UTF_8)).isEqualTo("hygiene-view-1234");
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.secretsbroker.guard.policy;
+
+import io.secretsbroker.ConfigurationException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What to generate a policy for: the cloud, the client properties that decide which names the
+ * function reads ({@code secrets.allow}, {@code secrets.env}, {@code secrets.name-template},
+ * {@code secrets.alias.*}), and the cloud coordinates.
+ *
+ * @param cloud the target cloud
+ * @param clientProperties the function's {@code secrets.*} properties (other keys are dropped)
+ * @param region AWS region, or null for {@code *}
+ * @param account AWS account id, or null for {@code *}
+ * @param batch whether the function uses batch reads ({@code SecretsClient.values})
+ * @param vault Azure Key Vault name
+ * @param subscription Azure subscription id, or null for {@code $SUBSCRIPTION_ID}
+ * @param resourceGroup Azure resource group, or null for {@code $RESOURCE_GROUP}
+ * @param mount Vault KV v2 mount, or null for {@code secret}
+ *
+ * <p>Immutable and thread-safe; the constructor throws {@link ConfigurationException} when no
+ * allowlist is given.
+ */
+public record PolicyRequest(PolicyGenerator.Cloud cloud, Map<String, String> clientProperties, String region,
+    String account, boolean batch, String vault, String subscription, String resourceGroup, String mount) {
+
+  /** Keys of the client configuration that shape the names. */
+  private static final String ALIAS = "secrets.alias.";
+
+  public PolicyRequest {
+    Objects.requireNonNull(cloud, "cloud");
+    Map<String, String> kept = new LinkedHashMap<>();
+    clientProperties.forEach((k, v) -> {
+      if (k.equals("secrets.allow") || k.equals("secrets.env") || k.equals("secrets.name-template")
+          || k.startsWith(ALIAS)) {
+        kept.put(k, v);
+      }
+    });
+    if (!kept.containsKey("secrets.allow")) {
+      throw new ConfigurationException("No allowlist: pass --allow (e.g. --allow db,stripe/*) or a properties file"
+          + " with secrets.allow.");
+    }
+    clientProperties = Map.copyOf(kept);
+  }
+}

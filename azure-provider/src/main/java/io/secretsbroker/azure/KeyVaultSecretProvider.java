@@ -4,7 +4,12 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.HttpPipelineNextPolicy;
+import com.azure.core.http.HttpPipelineNextSyncPolicy;
+import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.HttpResponse;
+import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.FixedDelayOptions;
 import com.azure.core.http.policy.RetryOptions;
@@ -49,6 +54,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 /**
  * The Azure Key Vault driver: one {@link SecretClient} over the JDK HTTP client, built once.
@@ -105,7 +111,8 @@ final class KeyVaultSecretProvider implements SecretProvider {
         .vaultUrl(config.vaultUrl())
         .credential(credential)
         .httpClient(httpClient)
-        .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)));
+        .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)))
+        .addPolicy(new DropEmptyContentLength());
     if (!config.verifyChallengeResource()) {
       builder.disableChallengeResourceVerification();
     }
@@ -119,6 +126,38 @@ final class KeyVaultSecretProvider implements SecretProvider {
           return t;
         });
     pool.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * The SDK sets {@code Content-Length: 0} on body-less requests (every GET), a header the JDK
+   * client computes itself and refuses, logging a WARN per request. Dropping it where there is no
+   * body keeps logs quiet; requests with a body keep it (the JDK client sizes the body from it).
+   */
+  static final class DropEmptyContentLength implements HttpPipelinePolicy {
+    @Override
+    public Mono<com.azure.core.http.HttpResponse> process(HttpPipelineCallContext context,
+        HttpPipelineNextPolicy next) {
+      strip(context);
+      return next.process();
+    }
+
+    @Override
+    public com.azure.core.http.HttpResponse processSync(HttpPipelineCallContext context,
+        HttpPipelineNextSyncPolicy next) {
+      strip(context);
+      return next.processSync();
+    }
+
+    @Override
+    public HttpPipelinePosition getPipelinePosition() {
+      return HttpPipelinePosition.PER_RETRY;
+    }
+
+    private static void strip(HttpPipelineCallContext context) {
+      if (context.getHttpRequest().getBodyAsBinaryData() == null) {
+        context.getHttpRequest().getHeaders().remove(HttpHeaderName.CONTENT_LENGTH);
+      }
+    }
   }
 
   /** The Azure HTTP client every provider uses: the JDK's, with these timeouts. */

@@ -187,26 +187,33 @@ final class KeyVaultErrors {
     }
 
     static KeyVaultError of(HttpResponseException e) {
-      String body = null;
       Object value = e.getValue();
-      if (value != null) {
-        body = value instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
-            : value.toString();
+      JsonNode fromValue = null;
+      if (value instanceof java.util.Map<?, ?> map) {
+        fromValue = JSON.valueToTree(map);
+      } else if (value instanceof byte[] bytes) {
+        fromValue = parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+      } else if (value != null) {
+        fromValue = parse(value.toString());
       }
-      if (body == null || body.indexOf('{') < 0) {
-        String m = e.getMessage();
-        body = m == null ? null : m.substring(Math.max(0, m.indexOf('{')));
-      }
-      try {
-        JsonNode error = body == null ? null : JSON.readTree(body).path("error");
+      String m = e.getMessage();
+      JsonNode fromMessage = m == null || m.indexOf('{') < 0 ? null : parse(m.substring(m.indexOf('{')));
+      for (JsonNode root : java.util.Arrays.asList(fromValue, fromMessage)) {
+        JsonNode error = root == null ? null : root.path("error");
         if (error != null && error.isObject()) {
           return new KeyVaultError(error.path("code").asText(""), error.path("message").asText(""),
               error.path("innererror").path("code").asText(""));
         }
-      } catch (IOException | RuntimeException ignored) {
-        // not a Key Vault error body
       }
       return new KeyVaultError("", "", "");
+    }
+
+    private static JsonNode parse(String text) {
+      try {
+        return JSON.readTree(text);
+      } catch (IOException | RuntimeException notJson) {
+        return null;
+      }
     }
 
     String summary() {

@@ -45,6 +45,11 @@ final class FakeKeyVault implements ResponseDefinitionTransformerV2, AutoCloseab
   private final Map<String, List<Version>> secrets = new ConcurrentHashMap<>();
   private final Set<String> denied = ConcurrentHashMap.newKeySet();
   final AtomicInteger challenged = new AtomicInteger();
+  final AtomicInteger inFlight = new AtomicInteger();
+  final AtomicInteger maxInFlight = new AtomicInteger();
+  /** When set, authorised GETs wait on it (to observe concurrency); {@link #parked} counts them in. */
+  volatile java.util.concurrent.CountDownLatch gate;
+  final java.util.concurrent.Semaphore parked = new java.util.concurrent.Semaphore(0);
   final WireMockServer server;
 
   FakeKeyVault() {
@@ -55,6 +60,7 @@ final class FakeKeyVault implements ResponseDefinitionTransformerV2, AutoCloseab
         .keystorePassword(TestTls.PASSWORD)
         .keyManagerPassword(TestTls.PASSWORD)
         .keystoreType("PKCS12")
+        .containerThreads(40)
         .extensions(this));
     server.start();
     server.stubFor(any(urlPathMatching("/secrets/.*")).atPriority(10)
@@ -112,11 +118,31 @@ final class FakeKeyVault implements ResponseDefinitionTransformerV2, AutoCloseab
     }
     switch (req.getMethod().getName()) {
       case "GET":
-        return get(name, parts.length > 1 ? parts[1] : null);
+        return gated(() -> get(name, parts.length > 1 ? parts[1] : null));
       case "PUT":
         return put(name, req.getBodyAsString());
       default:
         return error(405, "MethodNotAllowed", "Not supported by the fake.", null).build();
+    }
+  }
+
+  private ResponseDefinition gated(java.util.function.Supplier<ResponseDefinition> call) {
+    java.util.concurrent.CountDownLatch g = gate;
+    if (g == null) {
+      return call.get();
+    }
+    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    parked.release();
+    try {
+      if (!g.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new IllegalStateException("gate never opened");
+      }
+      return call.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      inFlight.decrementAndGet();
     }
   }
 

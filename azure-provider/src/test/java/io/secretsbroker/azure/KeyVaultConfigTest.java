@@ -133,6 +133,15 @@ class KeyVaultConfigTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"managed-identity", "workload-identity", "default", "cli"})
+  void factory_everyCredentialKind_buildsWithoutNetworkOrClientSecret(String kind) {
+    try (SecretProvider p = new AzureKeyVaultProviderFactory().create(
+        ProviderUri.parse("azure://my-vault.vault.azure.net?credential=" + kind))) {
+      assertThat(p.id()).isEqualTo("azure:my-vault");
+    }
+  }
+
   @Test
   void secretsClient_fromProperties_opensAzureProviderByScheme() {
     try (SecretsClient client = SecretsClient.builder().ambientConfiguration(false)

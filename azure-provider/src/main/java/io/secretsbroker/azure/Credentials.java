@@ -6,7 +6,10 @@ import com.azure.identity.AzureDeveloperCliCredentialBuilder;
 import com.azure.identity.ChainedTokenCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import com.azure.identity.WorkloadIdentityCredentialBuilder;
+import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.azure.KeyVaultConfig.CredentialKind;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +24,9 @@ import org.slf4j.LoggerFactory;
 final class Credentials {
   private static final Logger LOG = LoggerFactory.getLogger(Credentials.class);
   static final String CLIENT_SECRET_VARIABLE = "AZURE_CLIENT_SECRET";
+  static final String TENANT_ID_VARIABLE = "AZURE_TENANT_ID";
+  static final String TOKEN_FILE_VARIABLE = "AZURE_FEDERATED_TOKEN_FILE";
+  static final String CLIENT_ID_VARIABLE = "AZURE_CLIENT_ID";
 
   private Credentials() {}
 
@@ -36,13 +42,13 @@ final class Credentials {
       case MANAGED_IDENTITY:
         return managedIdentity(clientId);
       case WORKLOAD_IDENTITY:
-        return workloadIdentity(clientId);
+        return workloadIdentity(clientId, env, config);
       case CLI:
         return new AzureCliCredentialBuilder().build();
       case DEFAULT:
         ChainedTokenCredentialBuilder chain = new ChainedTokenCredentialBuilder();
-        if (env.apply("AZURE_FEDERATED_TOKEN_FILE") != null) {
-          chain.addLast(workloadIdentity(clientId));
+        if (missingWorkloadVariables(clientId, env).isEmpty()) {
+          chain.addLast(workloadIdentity(clientId, env, config));
         }
         return chain.addLast(managedIdentity(clientId))
             .addLast(new AzureCliCredentialBuilder().build())
@@ -61,11 +67,42 @@ final class Credentials {
     return b.build();
   }
 
-  private static TokenCredential workloadIdentity(String clientId) {
-    WorkloadIdentityCredentialBuilder b = new WorkloadIdentityCredentialBuilder();
-    if (clientId != null) {
-      b.clientId(clientId);
+  /**
+   * Workload identity from the variables the AKS webhook sets. Its tenant, token file and client id
+   * are read through {@code env} (never a secret: the token file is a short-lived federated token).
+   *
+   * @throws ConfigurationException naming the variables that are missing
+   */
+  private static TokenCredential workloadIdentity(String clientId, Function<String, String> env,
+      KeyVaultConfig config) {
+    List<String> missing = missingWorkloadVariables(clientId, env);
+    if (!missing.isEmpty()) {
+      throw new ConfigurationException("credential=" + config.credential().setting + " for Key Vault " + config.label()
+          + " needs the environment variables " + String.join(", ", missing) + ", which the AKS workload identity"
+          + " webhook sets on pods whose service account is annotated with azure.workload.identity/client-id."
+          + " Label the pod azure.workload.identity/use=true, or choose another credential.");
     }
-    return b.build();
+    return new WorkloadIdentityCredentialBuilder()
+        .clientId(clientId != null ? clientId : env.apply(CLIENT_ID_VARIABLE))
+        .tenantId(env.apply(TENANT_ID_VARIABLE))
+        .tokenFilePath(env.apply(TOKEN_FILE_VARIABLE))
+        .build();
+  }
+
+  private static List<String> missingWorkloadVariables(String clientId, Function<String, String> env) {
+    List<String> missing = new ArrayList<>();
+    for (String v : List.of(TENANT_ID_VARIABLE, TOKEN_FILE_VARIABLE)) {
+      if (isBlank(env.apply(v))) {
+        missing.add(v);
+      }
+    }
+    if (clientId == null && isBlank(env.apply(CLIENT_ID_VARIABLE))) {
+      missing.add(CLIENT_ID_VARIABLE + " (or client-id=)");
+    }
+    return missing;
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
   }
 }

@@ -134,12 +134,33 @@ class KeyVaultConfigTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"managed-identity", "workload-identity", "default", "cli"})
-  void factory_everyCredentialKind_buildsWithoutNetworkOrClientSecret(String kind) {
+  @ValueSource(strings = {"managed-identity", "default", "cli"})
+  void factory_credentialKinds_buildWithoutNetworkOrClientSecret(String kind) {
     try (SecretProvider p = new AzureKeyVaultProviderFactory().create(
         ProviderUri.parse("azure://my-vault.vault.azure.net?credential=" + kind))) {
       assertThat(p.id()).isEqualTo("azure:my-vault");
     }
+  }
+
+  @Test
+  void credentials_workloadIdentityWithoutWebhookVariables_namesThemInConfigurationError() {
+    KeyVaultConfig config = parse("azure://my-vault.vault.azure.net?credential=workload-identity");
+
+    Throwable t = catchThrowable(() -> Credentials.create(config, java.util.Map.<String, String>of()::get));
+
+    assertThat(t).isInstanceOf(ConfigurationException.class).hasMessageContaining("AZURE_TENANT_ID")
+        .hasMessageContaining("AZURE_FEDERATED_TOKEN_FILE").hasMessageContaining("AZURE_CLIENT_ID");
+  }
+
+  @Test
+  void credentials_workloadIdentityWithWebhookVariables_builds() {
+    KeyVaultConfig config = parse("azure://my-vault.vault.azure.net?credential=workload-identity"
+        + "&client-id=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+    java.util.Map<String, String> env = java.util.Map.of("AZURE_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        "AZURE_FEDERATED_TOKEN_FILE", "/var/run/secrets/azure/tokens/azure-identity-token");
+
+    assertThat(Credentials.create(config, env::get)).isNotNull();
+    assertThat(Credentials.create(parse("azure://my-vault.vault.azure.net?credential=default"), env::get)).isNotNull();
   }
 
   @Test

@@ -243,18 +243,25 @@ final class KeyVaultSecretProvider implements SecretProvider {
   @Override
   public SecretRecord put(String name, byte[] value) {
     String vaultName = vaultName(name);
-    KeyVaultSecret toWrite;
-    String text = utf8OrNull(value);
-    if (text != null) {
-      toWrite = new KeyVaultSecret(vaultName, text);
-    } else {
-      toWrite = new KeyVaultSecret(vaultName, Base64.getEncoder().encodeToString(value));
-      toWrite.getProperties().setContentType(OCTET_STREAM);
-    }
+    KeyVaultSecret toWrite = stored(vaultName, value);
     KeyVaultSecret written = call(name, vaultName, null, Operation.WRITE, () -> client.setSecret(toWrite));
     SecretProperties p = written.getProperties();
     return new SecretRecord(name, p.getVersion(), value.clone(), instant(p.getCreatedOn()), instant(p.getExpiresOn()),
         metadata(p));
+  }
+
+  /**
+   * How bytes are stored in Key Vault, which holds text: UTF-8 text as is, anything else base64
+   * with content type {@value #OCTET_STREAM} (read back by {@link #decode}).
+   */
+  static KeyVaultSecret stored(String vaultName, byte[] value) {
+    String text = utf8OrNull(value);
+    if (text != null) {
+      return new KeyVaultSecret(vaultName, text);
+    }
+    KeyVaultSecret secret = new KeyVaultSecret(vaultName, Base64.getEncoder().encodeToString(value));
+    secret.getProperties().setContentType(OCTET_STREAM);
+    return secret;
   }
 
   @Override

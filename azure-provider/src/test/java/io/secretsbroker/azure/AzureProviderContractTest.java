@@ -1,11 +1,10 @@
 package io.secretsbroker.azure;
 
+import com.azure.security.keyvault.secrets.models.KeyVaultSecret;
 import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.testkit.ProviderContractTest;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
 
 /**
@@ -42,12 +41,8 @@ class AzureProviderContractTest extends ProviderContractTest {
   @Override
   protected String seed(String name, byte[] value) {
     String vaultName = KeyVaultNames.toVaultName(name);
-    String text = new String(value, StandardCharsets.UTF_8);
-    if (java.util.Arrays.equals(text.getBytes(StandardCharsets.UTF_8), value)) {
-      return vault.seed(vaultName, text, null, true, null, null);
-    }
-    return vault.seed(vaultName, Base64.getEncoder().encodeToString(value), KeyVaultSecretProvider.OCTET_STREAM,
-        true, null, null);
+    KeyVaultSecret stored = KeyVaultSecretProvider.stored(vaultName, value);
+    return vault.seed(vaultName, stored.getValue(), stored.getProperties().getContentType(), true, null, null);
   }
 
   @Override

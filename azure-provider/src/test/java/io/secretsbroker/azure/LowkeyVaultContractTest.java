@@ -4,17 +4,14 @@ import static com.github.nagyesta.lowkeyvault.testcontainers.LowkeyVaultContaine
 
 import com.azure.security.keyvault.secrets.SecretClient;
 import com.azure.security.keyvault.secrets.SecretClientBuilder;
-import com.azure.security.keyvault.secrets.models.KeyVaultSecret;
 import com.azure.security.keyvault.secrets.models.SecretProperties;
 import com.github.nagyesta.lowkeyvault.testcontainers.LowkeyVaultContainer;
 import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.testkit.ProviderContractTest;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Collections;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -74,16 +71,8 @@ class LowkeyVaultContractTest extends ProviderContractTest {
 
   @Override
   protected String seed(String name, byte[] value) {
-    String vaultName = KeyVaultNames.toVaultName(name);
-    String text = new String(value, StandardCharsets.UTF_8);
-    KeyVaultSecret secret;
-    if (java.util.Arrays.equals(text.getBytes(StandardCharsets.UTF_8), value)) {
-      secret = new KeyVaultSecret(vaultName, text);
-    } else {
-      secret = new KeyVaultSecret(vaultName, Base64.getEncoder().encodeToString(value));
-      secret.getProperties().setContentType(KeyVaultSecretProvider.OCTET_STREAM);
-    }
-    return direct.setSecret(secret).getProperties().getVersion();
+    return direct.setSecret(KeyVaultSecretProvider.stored(KeyVaultNames.toVaultName(name), value))
+        .getProperties().getVersion();
   }
 
   @Override

@@ -1,0 +1,413 @@
+package io.secretsbroker.azure;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.HttpPipelineNextPolicy;
+import com.azure.core.http.HttpPipelineNextSyncPolicy;
+import com.azure.core.http.HttpPipelinePosition;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.http.policy.FixedDelayOptions;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.security.keyvault.secrets.SecretClient;
+import com.azure.security.keyvault.secrets.SecretClientBuilder;
+import com.azure.security.keyvault.secrets.models.KeyVaultSecret;
+import com.azure.security.keyvault.secrets.models.SecretProperties;
+import io.secretsbroker.ProviderUnavailableException;
+import io.secretsbroker.SecretAccessDeniedException;
+import io.secretsbroker.SecretNotFoundException;
+import io.secretsbroker.SecretsException;
+import io.secretsbroker.azure.KeyVaultErrors.Operation;
+import io.secretsbroker.spi.SecretProvider;
+import io.secretsbroker.spi.SecretRecord;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Azure Key Vault driver: one {@link SecretClient} over the JDK HTTP client, built once.
+ *
+ * <p><b>Names</b> are mapped by {@link KeyVaultNames}; a second spelling of a name that differs
+ * only in case (Key Vault ignores case) is refused. <b>Versions</b> are Key Vault version ids.
+ * <b>Values</b> are UTF-8 text; a secret whose content type is {@code application/octet-stream}
+ * or {@code application/x-pkcs12} holds base64 and is decoded, and {@link #put} stores bytes that
+ * are not UTF-8 that way.
+ *
+ * <p><b>Validity.</b> A disabled secret, one past its {@code expiresOn} or before its
+ * {@code notBefore} is a {@link SecretAccessDeniedException} that says so. A secret expiring within
+ * {@value #EXPIRY_WARNING_DAYS} days is returned and logged at WARN once per version (name and
+ * date only). The dates, the enabled flag and the content type are in the record's metadata.
+ *
+ * <p><b>Failures</b> are mapped by {@link KeyVaultErrors}. The SDK's own retries are off (the
+ * portable client retries {@link ProviderUnavailableException}); a 429 whose {@code Retry-After}
+ * is at most {@link #MAX_THROTTLE_WAIT} is waited out once here, a longer one is surfaced.
+ *
+ * <p><b>Threads.</b> Safe for concurrent use. {@link #fetchAll} runs at most
+ * {@value #MAX_PARALLEL} gets at once on a small pool of daemon threads, and never lists the vault.
+ */
+final class KeyVaultSecretProvider implements SecretProvider {
+  static final int EXPIRY_WARNING_DAYS = 30;
+  static final int MAX_PARALLEL = 8;
+  static final Duration MAX_THROTTLE_WAIT = Duration.ofSeconds(2);
+  static final String OCTET_STREAM = "application/octet-stream";
+  private static final String PKCS12 = "application/x-pkcs12";
+  private static final Pattern VERSION_ID = Pattern.compile("[0-9A-Za-z]{1,64}");
+  private static final Logger LOG = LoggerFactory.getLogger(KeyVaultSecretProvider.class);
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
+  /** Waits out a throttling answer; tests pass one that records instead of sleeping. */
+  interface Sleeper {
+    void sleep(Duration d) throws InterruptedException;
+  }
+
+  private final KeyVaultConfig config;
+  private final SecretClient client;
+  private final KeyVaultErrors errors;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final ThreadPoolExecutor pool;
+  private final Map<String, String> spellings = new ConcurrentHashMap<>();
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+  KeyVaultSecretProvider(KeyVaultConfig config, TokenCredential credential, HttpClient httpClient, Clock clock,
+      Sleeper sleeper) {
+    this.config = config;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.errors = new KeyVaultErrors(config.label() + " (" + config.vaultUrl() + ")");
+    SecretClientBuilder builder = new SecretClientBuilder()
+        .vaultUrl(config.vaultUrl())
+        .credential(credential)
+        .httpClient(httpClient)
+        .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)))
+        .addPolicy(new DropEmptyContentLength());
+    if (!config.verifyChallengeResource()) {
+      builder.disableChallengeResourceVerification();
+    }
+    this.client = builder.buildClient();
+    int id = POOLS.incrementAndGet();
+    AtomicInteger threads = new AtomicInteger();
+    this.pool = new ThreadPoolExecutor(MAX_PARALLEL, MAX_PARALLEL, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "secretsbroker-azure-" + id + "-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * The SDK sets {@code Content-Length: 0} on body-less requests (every GET), a header the JDK
+   * client computes itself and refuses, logging a WARN per request. Dropping it where there is no
+   * body keeps logs quiet; requests with a body keep it (the JDK client sizes the body from it).
+   */
+  static final class DropEmptyContentLength implements HttpPipelinePolicy {
+    @Override
+    public Mono<com.azure.core.http.HttpResponse> process(HttpPipelineCallContext context,
+        HttpPipelineNextPolicy next) {
+      strip(context);
+      return next.process();
+    }
+
+    @Override
+    public com.azure.core.http.HttpResponse processSync(HttpPipelineCallContext context,
+        HttpPipelineNextSyncPolicy next) {
+      strip(context);
+      return next.processSync();
+    }
+
+    @Override
+    public HttpPipelinePosition getPipelinePosition() {
+      return HttpPipelinePosition.PER_RETRY;
+    }
+
+    private static void strip(HttpPipelineCallContext context) {
+      if (context.getHttpRequest().getBodyAsBinaryData() == null) {
+        context.getHttpRequest().getHeaders().remove(HttpHeaderName.CONTENT_LENGTH);
+      }
+    }
+  }
+
+  /** The Azure HTTP client every provider uses: the JDK's, with these timeouts. */
+  static HttpClient httpClient(java.net.http.HttpClient.Builder base, Duration timeout) {
+    return new JdkHttpClientBuilder(base)
+        .connectionTimeout(timeout)
+        .responseTimeout(timeout)
+        .readTimeout(timeout)
+        .writeTimeout(timeout)
+        .build();
+  }
+
+  @Override
+  public String id() {
+    return "azure:" + config.label();
+  }
+
+  @Override
+  public SecretRecord fetch(String name) {
+    String vaultName = vaultName(name);
+    KeyVaultSecret secret = call(name, vaultName, null, Operation.READ, () -> client.getSecret(vaultName));
+    return toRecord(name, secret);
+  }
+
+  @Override
+  public SecretRecord fetchVersion(String name, String versionId) {
+    if (versionId == null) {
+      return fetch(name);
+    }
+    String vaultName = vaultName(name);
+    if (!VERSION_ID.matcher(versionId).matches()) {
+      throw new SecretNotFoundException("Secret '" + name + "' has no version '" + versionId + "' in Key Vault "
+          + config.label() + ": Key Vault version ids are 32 letters and digits.");
+    }
+    KeyVaultSecret secret = call(name, vaultName, versionId, Operation.READ,
+        () -> client.getSecret(vaultName, versionId));
+    return toRecord(name, secret);
+  }
+
+  @Override
+  public Map<String, SecretRecord> fetchAll(Set<String> names) {
+    for (String name : names) {
+      vaultName(name); // reject a bad name before any call
+    }
+    if (names.size() <= 1) {
+      return SecretProvider.super.fetchAll(names);
+    }
+    List<Future<SecretRecord>> futures = new ArrayList<>(names.size());
+    for (String name : names) {
+      futures.add(pool.submit(() -> {
+        try {
+          return fetch(name);
+        } catch (SecretNotFoundException e) {
+          return null;
+        }
+      }));
+    }
+    Map<String, SecretRecord> out = new LinkedHashMap<>();
+    try {
+      int i = 0;
+      for (String name : names) {
+        SecretRecord r = futures.get(i++).get();
+        if (r != null) {
+          out.put(name, r);
+        }
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProviderUnavailableException("Interrupted while reading " + names.size() + " secrets from Key Vault "
+          + config.label() + ".", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SecretsException se) {
+        throw se;
+      }
+      throw new SecretsException("Reading " + names.size() + " secrets from Key Vault " + config.label()
+          + " failed: " + e.getCause(), e.getCause());
+    } finally {
+      futures.forEach(f -> f.cancel(true));
+    }
+  }
+
+  @Override
+  public SecretRecord put(String name, byte[] value) {
+    String vaultName = vaultName(name);
+    KeyVaultSecret toWrite = stored(vaultName, value);
+    KeyVaultSecret written = call(name, vaultName, null, Operation.WRITE, () -> client.setSecret(toWrite));
+    SecretProperties p = written.getProperties();
+    return new SecretRecord(name, p.getVersion(), value.clone(), instant(p.getCreatedOn()), instant(p.getExpiresOn()),
+        metadata(p));
+  }
+
+  /**
+   * How bytes are stored in Key Vault, which holds text: UTF-8 text as is, anything else base64
+   * with content type {@value #OCTET_STREAM} (read back by {@link #decode}).
+   */
+  static KeyVaultSecret stored(String vaultName, byte[] value) {
+    String text = utf8OrNull(value);
+    if (text != null) {
+      return new KeyVaultSecret(vaultName, text);
+    }
+    KeyVaultSecret secret = new KeyVaultSecret(vaultName, Base64.getEncoder().encodeToString(value));
+    secret.getProperties().setContentType(OCTET_STREAM);
+    return secret;
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+
+  /** The Key Vault name for {@code name}, refusing a second case-spelling of one vault secret. */
+  String vaultName(String name) {
+    String vaultName = KeyVaultNames.toVaultName(name);
+    String first = spellings.computeIfAbsent(vaultName.toLowerCase(Locale.ROOT), k -> name);
+    if (!first.equals(name)) {
+      throw new SecretsException("Secret names '" + first + "' and '" + name + "' name the same Key Vault secret"
+          + " (Key Vault ignores case), so they would share one value under two cache entries. Use one spelling.");
+    }
+    return vaultName;
+  }
+
+  private <T> T call(String name, String vaultName, String version, Operation op, Supplier<T> call) {
+    try {
+      try {
+        return call.get();
+      } catch (HttpResponseException e) {
+        Duration wait = e.getResponse() != null && e.getResponse().getStatusCode() == 429
+            ? retryAfter(e.getResponse()) : null;
+        if (wait == null || wait.compareTo(MAX_THROTTLE_WAIT) > 0) {
+          throw e;
+        }
+        LOG.debug("Key Vault {} throttled secret '{}'; retrying after {} ms", config.label(), name, wait.toMillis());
+        sleeper.sleep(wait);
+        return call.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProviderUnavailableException("Interrupted while waiting out Key Vault " + config.label()
+          + "'s throttling for secret '" + name + "'.", e);
+    } catch (RuntimeException e) {
+      throw errors.map(e, name, vaultName, version, op);
+    }
+  }
+
+  /**
+   * The wait a throttling answer asks for: {@code retry-after-ms} / {@code x-ms-retry-after-ms}
+   * (milliseconds) or {@code Retry-After} (seconds or an HTTP date); null when absent or unreadable.
+   */
+  Duration retryAfter(HttpResponse response) {
+    for (String h : List.of("retry-after-ms", "x-ms-retry-after-ms")) {
+      String v = response.getHeaderValue(HttpHeaderName.fromString(h));
+      if (v != null && v.trim().matches("\\d{1,9}")) {
+        return Duration.ofMillis(Long.parseLong(v.trim()));
+      }
+    }
+    String v = response.getHeaderValue(HttpHeaderName.RETRY_AFTER);
+    if (v == null || v.isBlank()) {
+      return null;
+    }
+    v = v.trim();
+    if (v.matches("\\d{1,9}")) {
+      return Duration.ofSeconds(Long.parseLong(v));
+    }
+    try {
+      Duration d = Duration.between(clock.instant(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+      return d.isNegative() ? Duration.ZERO : d;
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private SecretRecord toRecord(String name, KeyVaultSecret secret) {
+    SecretProperties p = secret.getProperties();
+    String where = "Secret '" + name + "' version '" + p.getVersion() + "' in Key Vault " + config.label();
+    Instant now = clock.instant();
+    Instant expiresOn = instant(p.getExpiresOn());
+    Instant notBefore = instant(p.getNotBefore());
+    if (Boolean.FALSE.equals(p.isEnabled())) {
+      throw new SecretAccessDeniedException(where + " is disabled. Enable it ('az keyvault secret set-attributes"
+          + " --enabled true') or set a new version.");
+    }
+    if (expiresOn != null && !now.isBefore(expiresOn)) {
+      throw new SecretAccessDeniedException(where + " expired on " + expiresOn + ". Set a new version or extend its"
+          + " expiry ('az keyvault secret set-attributes --expires').");
+    }
+    if (notBefore != null && now.isBefore(notBefore)) {
+      throw new SecretAccessDeniedException(where + " is not valid before " + notBefore + " (its notBefore"
+          + " date). Wait until then, or change notBefore.");
+    }
+    if (expiresOn != null && now.plus(Duration.ofDays(EXPIRY_WARNING_DAYS)).isAfter(expiresOn)
+        && warned.add(name + "\u0000" + p.getVersion())) {
+      LOG.warn("Secret '{}' in Key Vault {} expires on {} (in {} days). Set a new version or extend its expiry.",
+          name, config.label(), expiresOn, Duration.between(now, expiresOn).toDays());
+    }
+    String value = secret.getValue();
+    if (value == null) {
+      throw new SecretsException(where + " came back without a value. Check that it is a secret, not a key or"
+          + " certificate object.");
+    }
+    return new SecretRecord(name, p.getVersion(), decode(value, p.getContentType(), where), instant(p.getCreatedOn()),
+        expiresOn, metadata(p));
+  }
+
+  private static byte[] decode(String value, String contentType, String where) {
+    String type = contentType == null ? "" : contentType.trim().toLowerCase(Locale.ROOT);
+    if (type.startsWith(OCTET_STREAM) || type.startsWith(PKCS12)) {
+      try {
+        return Base64.getMimeDecoder().decode(value);
+      } catch (IllegalArgumentException e) {
+        throw new SecretsException(where + " has content type " + contentType + " but its value is not base64."
+            + " Store binary values base64-encoded, or clear the content type for text.");
+      }
+    }
+    return value.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, String> metadata(SecretProperties p) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (p.getContentType() != null) {
+      m.put("contentType", p.getContentType());
+    }
+    if (p.isEnabled() != null) {
+      m.put("enabled", p.isEnabled().toString());
+    }
+    if (p.getNotBefore() != null) {
+      m.put("notBefore", instant(p.getNotBefore()).toString());
+    }
+    if (p.getExpiresOn() != null) {
+      m.put("expiresOn", instant(p.getExpiresOn()).toString());
+    }
+    if (p.getUpdatedOn() != null) {
+      m.put("updatedOn", instant(p.getUpdatedOn()).toString());
+    }
+    return m;
+  }
+
+  private static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  private static String utf8OrNull(byte[] value) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(value))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+}

@@ -193,7 +193,11 @@ final class FakeVault implements ResponseDefinitionTransformerV2, BeforeAllCallb
 
   /** The settings for {@code vault+http://127.0.0.1:<port>/secret?<query>}. */
   VaultSettings settings(String query) {
-    return VaultSettings.parse(ProviderUri.parse("vault+http://127.0.0.1:" + server.port() + "/" + MOUNT + "?" + query));
+    return settingsAt(MOUNT, query);
+  }
+
+  VaultSettings settingsAt(String mount, String query) {
+    return VaultSettings.parse(ProviderUri.parse("vault+http://127.0.0.1:" + server.port() + "/" + mount + "?" + query));
   }
 
   /** A provider logging in with AppRole (the SecretID in a file): the default for tests that are not about auth. */
@@ -207,7 +211,11 @@ final class FakeVault implements ResponseDefinitionTransformerV2, BeforeAllCallb
 
   /** A provider whose platform sources (env, IMDS, AWS credentials) are this fake and test values. */
   VaultSecretProvider provider(String query, Map<String, String> env) {
-    VaultSettings s = settings(query);
+    return providerAt(MOUNT, query, env);
+  }
+
+  VaultSecretProvider providerAt(String mount, String query, Map<String, String> env) {
+    VaultSettings s = settingsAt(mount, query);
     Function<String, String> lookup = env::get;
     VaultAuth auth = VaultSecretProviderFactory.auth(s, clock, StaticCredentialsProvider.create(
         AwsBasicCredentials.create("AKIDTESTONLY", "test-only-secret-key")), lookup, endpoint());

@@ -95,13 +95,13 @@ final class AzureAuth extends LoginAuth {
           + " identity of this App Service/Function (both variables are set by the platform).");
     }
     URI url = URI.create(base + (base.toString().contains("?") ? "&" : "?") + "api-version=2019-08-01&" + query());
-    return accessToken(http.send("GET", url, null, Map.of("X-IDENTITY-HEADER", header.trim()), null,
+    return accessToken(http.sendExternal(url, Map.of("X-IDENTITY-HEADER", header.trim()),
         "getting a managed-identity token from IDENTITY_ENDPOINT"));
   }
 
   private String imdsToken(VaultHttp http) {
     URI url = imds.resolve("/metadata/identity/oauth2/token?api-version=2018-02-01&" + query());
-    return accessToken(http.send("GET", url, null, Map.of("Metadata", "true"), null,
+    return accessToken(http.sendExternal(url, Map.of("Metadata", "true"),
         "getting a managed-identity token from the Azure instance metadata service"));
   }
 
@@ -109,8 +109,8 @@ final class AzureAuth extends LoginAuth {
     JsonNode i = instance;
     if (i == null) {
       String what = "reading the Azure instance metadata (subscription, resource group, VM name)";
-      VaultHttp.Response r = http.send("GET", imds.resolve("/metadata/instance?api-version=2021-02-01"), null,
-          Map.of("Metadata", "true"), null, what);
+      VaultHttp.Response r = http.sendExternal(imds.resolve("/metadata/instance?api-version=2021-02-01"),
+          Map.of("Metadata", "true"), what);
       if (!r.ok()) {
         throw r.status() >= 500 || r.status() == 429 ? VaultErrors.unavailable(r, what)
             : new ConfigurationException("The Azure instance metadata service answered HTTP " + r.status() + " while "

@@ -114,22 +114,28 @@ final class VaultHttp {
    * @throws ProviderUnavailableException on timeout or I/O failure
    */
   Response send(String method, String path, JsonNode body, String token, String what) {
-    return send(method, endpoint.resolve("/v1/" + path), body, Map.of(), token, what);
-  }
-
-  /** Sends one request to any URL (the cloud identity endpoints use this too). */
-  Response send(String method, URI url, JsonNode body, Map<String, String> headers, String token, String what) {
-    HttpRequest.Builder rb = HttpRequest.newBuilder(url).timeout(timeout).header("Accept", "application/json");
-    if (url.getHost() != null && url.getHost().equals(endpoint.getHost()) && url.getPort() == endpoint.getPort()) {
-      rb.header("X-Vault-Request", "true");
-      if (namespace != null) {
-        rb.header("X-Vault-Namespace", namespace);
-      }
+    HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint.resolve("/v1/" + path)).header("X-Vault-Request", "true");
+    if (namespace != null) {
+      rb.header("X-Vault-Namespace", namespace);
     }
     if (token != null) {
       rb.header("X-Vault-Token", token);
     }
+    return send(rb, method, body, what);
+  }
+
+  /**
+   * Sends one request to a URL outside Vault (a cloud identity endpoint): no Vault token or
+   * namespace goes with it.
+   */
+  Response sendExternal(URI url, Map<String, String> headers, String what) {
+    HttpRequest.Builder rb = HttpRequest.newBuilder(url);
     headers.forEach(rb::header);
+    return send(rb, "GET", null, what);
+  }
+
+  private Response send(HttpRequest.Builder rb, String method, JsonNode body, String what) {
+    rb.timeout(timeout).header("Accept", "application/json");
     if (body == null) {
       rb.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
@@ -140,9 +146,11 @@ final class VaultHttp {
         throw new IllegalStateException("JSON tree could not be written", e); // cannot happen for a tree
       }
     }
+    HttpRequest request = rb.build();
+    URI url = request.uri();
     HttpResponse<byte[]> r;
     try {
-      r = client.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+      r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (HttpTimeoutException e) {
       throw new ProviderUnavailableException("Vault at " + url.getHost() + " did not answer within " + timeout.toMillis()
           + " ms while " + what + ". Check the network path to Vault, or raise timeout= in secrets.provider.", e);

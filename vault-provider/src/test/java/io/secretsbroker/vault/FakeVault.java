@@ -226,7 +226,7 @@ final class FakeVault implements ResponseDefinitionTransformerV2, BeforeAllCallb
   synchronized Path secretIdFile() {
     String id = UUID.randomUUID().toString();
     secretIds.add(id);
-    return file("secret-id-" + id, id);
+    return file("secret-id-" + UUID.randomUUID(), id);
   }
 
   /** A response-wrapping token (in a file) that unwraps to a valid SecretID, once. */
@@ -235,7 +235,7 @@ final class FakeVault implements ResponseDefinitionTransformerV2, BeforeAllCallb
     secretIds.add(id);
     String wrapping = "hvs.wrap-" + UUID.randomUUID();
     wrapped.put(wrapping, id);
-    return file("wrapped-" + id, wrapping);
+    return file("wrapped-" + UUID.randomUUID(), wrapping);
   }
 
   /** A plain token with the default TTL, as {@code vault login} would leave in ~/.vault-token. */

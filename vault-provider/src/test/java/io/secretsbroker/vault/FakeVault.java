@@ -202,7 +202,12 @@ final class FakeVault implements ResponseDefinitionTransformerV2, BeforeAllCallb
 
   /** A provider logging in with AppRole (the SecretID in a file): the default for tests that are not about auth. */
   VaultSecretProvider provider() {
-    return provider("auth=approle&role-id=" + ROLE_ID + "&secret-id-file=" + secretIdFile());
+    return provider(appRole());
+  }
+
+  /** The query of an AppRole login with a fresh, valid SecretID file. */
+  String appRole() {
+    return "auth=approle&role-id=" + ROLE_ID + "&secret-id-file=" + secretIdFile();
   }
 
   VaultSecretProvider provider(String query) {

@@ -21,8 +21,7 @@ class NoSecretInLogsTest {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      VaultSecretProvider p = VAULT.provider("auth=approle&role-id=" + FakeVault.ROLE_ID + "&secret-id-file="
-          + VAULT.secretIdFile() + "&dynamic=database/creds");
+      VaultSecretProvider p = VAULT.provider(VAULT.appRole() + "&dynamic=database/creds");
       VAULT.seed("db", SENTINEL.getBytes(StandardCharsets.UTF_8));
       p.fetch("db");
       p.fetch("database/creds/readonly");

@@ -87,8 +87,7 @@ class VaultClientTest {
   @Test
   void dynamicSecret_leaseEndBoundsTheCacheAndLeaseIsRevokedOnClose() {
     VAULT.leaseDuration = Duration.ofMinutes(3);
-    VaultSecretProvider provider = VAULT.provider("auth=approle&role-id=" + FakeVault.ROLE_ID + "&secret-id-file="
-        + VAULT.secretIdFile() + "&dynamic=database/creds");
+    VaultSecretProvider provider = VAULT.provider(VAULT.appRole() + "&dynamic=database/creds");
 
     try (SecretsClient client = client(provider)) {
       SecretValue creds = client.value("database/creds/readonly");
@@ -102,8 +101,7 @@ class VaultClientTest {
   @Test
   void fromProperties_vaultScheme_buildsThroughServiceLoader() {
     VAULT.seed("db", "pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    String uri = "vault+http://127.0.0.1:" + VAULT.server().port() + "/secret?auth=approle&role-id="
-        + FakeVault.ROLE_ID + "&secret-id-file=" + VAULT.secretIdFile();
+    String uri = "vault+http://127.0.0.1:" + VAULT.server().port() + "/secret?" + VAULT.appRole();
 
     try (SecretsClient client = SecretsClient.builder().ambientConfiguration(false)
         .properties(Map.of("secrets.provider", uri, "secrets.guard", "off")).build()) {

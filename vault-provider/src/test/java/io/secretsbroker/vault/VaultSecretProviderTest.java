@@ -247,8 +247,7 @@ class VaultSecretProviderTest {
 
   @Test
   void fetch_slowVault_timesOutAsUnavailable() {
-    VaultSecretProvider quick = VAULT.provider("auth=approle&role-id=" + FakeVault.ROLE_ID + "&secret-id-file="
-        + VAULT.secretIdFile() + "&timeout=PT0.2S");
+    VaultSecretProvider quick = VAULT.provider(VAULT.appRole() + "&timeout=PT0.2S");
     VAULT.seed("db", utf8("x"));
     quick.fetch("db");
     VAULT.failOnce("/v1/secret/data/db", WireMock.aResponse().withStatus(200).withFixedDelay(2_000));
@@ -260,8 +259,7 @@ class VaultSecretProviderTest {
 
   @Test
   void fetch_unknownMount_throwsConfigurationNamingMount() {
-    VaultSecretProvider wrong = VAULT.providerAt("kv", "auth=approle&role-id=" + FakeVault.ROLE_ID
-        + "&secret-id-file=" + VAULT.secretIdFile(), java.util.Map.of());
+    VaultSecretProvider wrong = VAULT.providerAt("kv", VAULT.appRole(), java.util.Map.of());
 
     assertThat(catchThrowable(() -> wrong.fetch("db"))).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("no secrets engine at 'kv'").hasMessageContaining("KV version 2");
@@ -270,8 +268,7 @@ class VaultSecretProviderTest {
 
   @Test
   void namespace_isSentOnEveryVaultRequest() {
-    VaultSecretProvider ns = VAULT.provider("auth=approle&role-id=" + FakeVault.ROLE_ID + "&secret-id-file="
-        + VAULT.secretIdFile() + "&namespace=team-a/");
+    VaultSecretProvider ns = VAULT.provider(VAULT.appRole() + "&namespace=team-a/");
     VAULT.seed("db", utf8("x"));
 
     ns.fetch("db");
@@ -373,7 +370,7 @@ class VaultSecretProviderTest {
   }
 
   private static VaultSecretProvider dynamicProvider() {
-    return VAULT.provider("auth=approle&role-id=" + FakeVault.ROLE_ID + "&secret-id-file=" + VAULT.secretIdFile()
+    return VAULT.provider(VAULT.appRole()
         + "&dynamic=database/creds");
   }
 }

@@ -37,7 +37,7 @@ public class HitPathBenchmark {
   static final String KEY = "db";
   static final String VALUE = "s3cr3t-password-of-twenty-nine";
 
-  @Param({"secretsbroker", "caffeine", "caffeine-async-expiring", "aws-caching"})
+  @Param({"secretsbroker", "caffeine", "caffeine-async-expiring", "caffeine-async-expiring-inline", "aws-caching"})
   public String rival;
 
   private SecretReader reader;

@@ -30,6 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@link AsyncCache} of futures, {@code maximumSize}, a variable {@link Expiry}, a ticker read
  *       from a {@link Clock}), read with {@code getIfPresent(key).join()}. It separates what the
  *       cache configuration costs from what our client adds on top.
+ *   <li>{@code caffeine-async-expiring-inline}: the same with {@code executor(Runnable::run)}, so
+ *       Caffeine's buffer maintenance runs on the reading thread instead of waking a pool thread:
+ *       a diagnostic for where the time of the previous one goes.
  *   <li>{@code aws-caching}: {@code aws-secretsmanager-caching-java}'s {@link SecretCache} over a
  *       {@link StubSecretsManager}.
  * </ul>
@@ -40,6 +43,7 @@ public enum Rival {
   SECRETSBROKER("secretsbroker"),
   CAFFEINE("caffeine"),
   CAFFEINE_ASYNC_EXPIRING("caffeine-async-expiring"),
+  CAFFEINE_ASYNC_EXPIRING_INLINE("caffeine-async-expiring-inline"),
   AWS_CACHING("aws-caching");
 
   private final String id;
@@ -60,7 +64,7 @@ public enum Rival {
       }
     }
     throw new IllegalArgumentException("Unknown rival '" + id + "'; use one of secretsbroker, caffeine,"
-        + " caffeine-async-expiring, aws-caching");
+        + " caffeine-async-expiring, caffeine-async-expiring-inline, aws-caching");
   }
 
   /**
@@ -80,7 +84,8 @@ public enum Rival {
     return switch (this) {
       case SECRETSBROKER -> ours(setup);
       case CAFFEINE -> caffeine(setup);
-      case CAFFEINE_ASYNC_EXPIRING -> caffeineAsyncExpiring(setup);
+      case CAFFEINE_ASYNC_EXPIRING -> caffeineAsyncExpiring(setup, false);
+      case CAFFEINE_ASYNC_EXPIRING_INLINE -> caffeineAsyncExpiring(setup, true);
       case AWS_CACHING -> aws(setup);
     };
   }
@@ -138,10 +143,14 @@ public enum Rival {
     };
   }
 
-  private static SecretReader caffeineAsyncExpiring(Setup setup) {
+  private static SecretReader caffeineAsyncExpiring(Setup setup, boolean inline) {
     Clock clock = Clock.systemUTC();
     long expiresAt = clock.millis() * 1_000_000L + Duration.ofHours(2).toNanos();
-    AsyncCache<String, String> cache = Caffeine.newBuilder()
+    Caffeine<Object, Object> builder = Caffeine.newBuilder();
+    if (inline) {
+      builder.executor(Runnable::run);
+    }
+    AsyncCache<String, String> cache = builder
         .maximumSize(1000)
         .ticker(() -> clock.millis() * 1_000_000L)
         .expireAfter(new Expiry<String, String>() {

@@ -17,6 +17,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The contenders, by the names used as JMH {@code @Param} values and harness arguments.
@@ -26,6 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@link InMemorySecretProvider} (latency configurable, fetches counted).
  *   <li>{@code caffeine}: a plain Caffeine {@link Cache} ({@code maximumSize(1000)}) read with
  *       {@code getIfPresent}: the floor, nothing can be cheaper on a hit.
+ *   <li>{@code caffeine-async}: an {@link AsyncCache} of completed futures with
+ *       {@code maximumSize(1000)} and nothing else, read with {@code getIfPresent(key).join()}: what
+ *       futures in the map cost without expiry (a diagnostic, not in the default run).
  *   <li>{@code caffeine-async-expiring}: Caffeine configured the way our client configures it (an
  *       {@link AsyncCache} of futures, {@code maximumSize}, a variable {@link Expiry}, a ticker read
  *       from a {@link Clock}), read with {@code getIfPresent(key).join()}. It separates what the
@@ -42,6 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public enum Rival {
   SECRETSBROKER("secretsbroker"),
   CAFFEINE("caffeine"),
+  CAFFEINE_ASYNC("caffeine-async"),
   CAFFEINE_ASYNC_EXPIRING("caffeine-async-expiring"),
   CAFFEINE_ASYNC_EXPIRING_INLINE("caffeine-async-expiring-inline"),
   AWS_CACHING("aws-caching");
@@ -64,7 +72,7 @@ public enum Rival {
       }
     }
     throw new IllegalArgumentException("Unknown rival '" + id + "'; use one of secretsbroker, caffeine,"
-        + " caffeine-async-expiring, caffeine-async-expiring-inline, aws-caching");
+        + " caffeine-async, caffeine-async-expiring, caffeine-async-expiring-inline, aws-caching");
   }
 
   /**
@@ -84,6 +92,7 @@ public enum Rival {
     return switch (this) {
       case SECRETSBROKER -> ours(setup);
       case CAFFEINE -> caffeine(setup);
+      case CAFFEINE_ASYNC -> caffeineAsync(setup);
       case CAFFEINE_ASYNC_EXPIRING -> caffeineAsyncExpiring(setup, false);
       case CAFFEINE_ASYNC_EXPIRING_INLINE -> caffeineAsyncExpiring(setup, true);
       case AWS_CACHING -> aws(setup);
@@ -104,43 +113,23 @@ public enum Rival {
             "secrets.cache.refresh-after", setup.refreshAfter().toMillis() + "ms",
             "secrets.cache.max-stale", maxStale.toMillis() + "ms"))
         .build();
-    return new SecretReader() {
-      @Override
-      public String get(String name) {
-        return client.get(name);
-      }
-
-      @Override
-      public long backendCalls() {
-        return store.callCount();
-      }
-
-      @Override
-      public String backendCallDetail() {
-        return "fetch=" + store.fetchCount();
-      }
-
-      @Override
-      public int inFlight() {
-        return provider.inFlight.get();
-      }
-
-      @Override
-      public void close() {
-        client.close();
-      }
-    };
+    return new Wrapped(client::get, store::callCount, () -> "fetch=" + store.fetchCount(),
+        provider.inFlight::get, client::close);
   }
 
   private static SecretReader caffeine(Setup setup) {
     Cache<String, String> cache = Caffeine.newBuilder().maximumSize(1000).build();
     cache.put(setup.name(), setup.value());
-    return new NoBackend() {
-      @Override
-      public String get(String name) {
-        return cache.getIfPresent(name);
-      }
-    };
+    return Wrapped.noBackend(cache::getIfPresent);
+  }
+
+  private static SecretReader caffeineAsync(Setup setup) {
+    AsyncCache<String, String> cache = Caffeine.newBuilder().maximumSize(1000).buildAsync();
+    cache.put(setup.name(), CompletableFuture.completedFuture(setup.value()));
+    return Wrapped.noBackend(name -> {
+      CompletableFuture<String> f = cache.getIfPresent(name);
+      return f == null ? null : f.join();
+    });
   }
 
   private static SecretReader caffeineAsyncExpiring(Setup setup, boolean inline) {
@@ -171,13 +160,10 @@ public enum Rival {
         })
         .buildAsync();
     cache.put(setup.name(), CompletableFuture.completedFuture(setup.value()));
-    return new NoBackend() {
-      @Override
-      public String get(String name) {
-        CompletableFuture<String> f = cache.getIfPresent(name);
-        return f == null ? null : f.join();
-      }
-    };
+    return Wrapped.noBackend(name -> {
+      CompletableFuture<String> f = cache.getIfPresent(name);
+      return f == null ? null : f.join();
+    });
   }
 
   private static SecretReader aws(Setup setup) {
@@ -188,52 +174,41 @@ public enum Rival {
         .withClient(stub)
         .withCacheItemTTL(setup.refreshAfter().toMillis());
     SecretCache cache = new SecretCache(config);
-    return new SecretReader() {
-      @Override
-      public String get(String name) {
-        return cache.getSecretString(name);
-      }
-
-      @Override
-      public long backendCalls() {
-        return stub.totalCalls();
-      }
-
-      @Override
-      public String backendCallDetail() {
-        return "describe=" + stub.describeCalls() + " get=" + stub.getSecretValueCalls();
-      }
-
-      @Override
-      public int inFlight() {
-        return stub.inFlight();
-      }
-
-      @Override
-      public void close() {
-        cache.close();
-      }
-    };
+    return new Wrapped(cache::getSecretString, stub::totalCalls,
+        () -> "describe=" + stub.describeCalls() + " get=" + stub.getSecretValueCalls(), stub::inFlight, cache::close);
   }
 
-  private abstract static class NoBackend implements SecretReader {
+  /** A {@link SecretReader} assembled from the contender's own methods. */
+  private record Wrapped(Function<String, String> reader, LongSupplier calls, Supplier<String> detail,
+      IntSupplier inFlightCalls, Runnable closer) implements SecretReader {
+    static Wrapped noBackend(Function<String, String> reader) {
+      return new Wrapped(reader, () -> 0, () -> "none", () -> 0, () -> {});
+    }
+
+    @Override
+    public String get(String name) {
+      return reader.apply(name);
+    }
+
     @Override
     public long backendCalls() {
-      return 0;
+      return calls.getAsLong();
     }
 
     @Override
     public String backendCallDetail() {
-      return "none";
+      return detail.get();
     }
 
     @Override
     public int inFlight() {
-      return 0;
+      return inFlightCalls.getAsInt();
     }
 
     @Override
-    public void close() {}
+    public void close() {
+      closer.run();
+    }
   }
 
   /** Delegates to a provider and counts the calls in progress (so a harness sees a refresh in flight). */

@@ -20,7 +20,7 @@ class HarnessTest {
       long expected = switch (rival) {
         case SECRETSBROKER -> 1; // one fetch
         case AWS_CACHING -> 2; // DescribeSecret + GetSecretValue
-        case CAFFEINE, CAFFEINE_ASYNC_EXPIRING, CAFFEINE_ASYNC_EXPIRING_INLINE -> 0; // pre-filled, no backend
+        case CAFFEINE, CAFFEINE_ASYNC, CAFFEINE_ASYNC_EXPIRING, CAFFEINE_ASYNC_EXPIRING_INLINE -> 0; // pre-filled, no backend
       };
       assertThat(reader.backendCalls()).as(reader.backendCallDetail()).isEqualTo(expected);
     }

@@ -1,0 +1,30 @@
+package io.secretsbroker.examples.localdemo;
+
+import io.secretsbroker.Secrets;
+
+/**
+ * The function: a handler a serverless platform would invoke once per request. It reads the
+ * database password with {@code Secrets.get("db")} on every invocation (the cache makes that a
+ * memory read) and "connects" with it. Which store {@code "db"} comes from is configuration
+ * ({@code secrets.provider}), not code.
+ *
+ * <p>Threads: stateless; safe for concurrent invocations. Failure behaviour: a secret that cannot
+ * be read throws the client's {@link io.secretsbroker.SecretsException}, which the platform would
+ * report as a failed invocation. The response carries only a masked password.
+ */
+public final class DbFunction {
+
+  /** What the function answers: the request it served and the (masked) credential it used. */
+  public record Response(String requestId, String maskedPassword) {}
+
+  public Response handle(String requestId) {
+    String password = Secrets.get("db");
+    // a real function would open its connection pool with the password here
+    return new Response(requestId, mask(password));
+  }
+
+  /** The first two characters and {@code ****}: enough for a person to tell versions apart. */
+  public static String mask(String value) {
+    return value.length() <= 2 ? "****" : value.substring(0, 2) + "****";
+  }
+}

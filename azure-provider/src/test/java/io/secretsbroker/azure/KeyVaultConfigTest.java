@@ -66,8 +66,11 @@ class KeyVaultConfigTest {
   void from_credentialLikeParameter_isRefusedSayingSecretsAreNeverRead(String param) {
     Throwable t = failure("azure://my-vault.vault.azure.net?" + param + "=abc123");
 
-    assertThat(t).isInstanceOf(ConfigurationException.class).hasMessageContaining("never reads")
-        .hasMessageContaining(param).hasMessageNotContaining("abc123");
+    // The shared ProviderUri check refuses the common credential words first; the provider's own check
+    // catches the Azure-specific ones (certificate, ...). Either way the value is never echoed.
+    assertThat(t).isInstanceOf(ConfigurationException.class).hasMessageContaining(param)
+        .hasMessageNotContaining("abc123");
+    assertThat(t.getMessage()).containsAnyOf("never reads", "never holds credentials");
   }
 
   @Test
@@ -171,6 +174,6 @@ class KeyVaultConfigTest {
     }
     Throwable t = catchThrowable(() -> SecretsClient.builder().ambientConfiguration(false)
         .property("secrets.provider", "azure://my-vault.vault.azure.net?client-secret=x").build());
-    assertThat(t).isInstanceOf(ConfigurationException.class).hasMessageContaining("never reads");
+    assertThat(t).isInstanceOf(ConfigurationException.class).hasMessageContaining("never holds credentials");
   }
 }

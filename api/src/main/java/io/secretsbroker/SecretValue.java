@@ -3,10 +3,9 @@ package io.secretsbroker;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.secretsbroker.internal.Json;
 import io.secretsbroker.spi.SecretRecord;
+import io.secretsbroker.spi.Utf8;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,16 +99,12 @@ public final class SecretValue {
   }
 
   private String decode() {
-    try {
-      CharBuffer cb = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes));
-      return cb.toString();
-    } catch (CharacterCodingException e) {
+    String decoded = Utf8.textOrNull(bytes);
+    if (decoded == null) {
       throw new SecretsException("Secret '" + name + "' (version " + versionId
           + ") is binary, not UTF-8 text. Read it with value(\"" + name + "\").asBytes().");
     }
+    return decoded;
   }
 
   /** A copy of the raw bytes; clear it when done. */

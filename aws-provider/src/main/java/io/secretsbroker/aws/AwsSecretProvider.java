@@ -8,9 +8,7 @@ import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretNames;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretRecord;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import io.secretsbroker.spi.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -328,7 +326,7 @@ public final class AwsSecretProvider implements SecretProvider {
     checkOpen(name);
     PutSecretValueRequest.Builder request = PutSecretValueRequest.builder()
         .secretId(name).clientRequestToken(clientRequestToken).versionStages(AWSPENDING);
-    String text = utf8OrNull(value);
+    String text = Utf8.textOrNull(value);
     if (text != null) {
       request.secretString(text);
     } else {
@@ -414,17 +412,5 @@ public final class AwsSecretProvider implements SecretProvider {
       metadata.put("arn", arn);
     }
     return new SecretRecord(name, versionId, value, createdOn, null, metadata);
-  }
-
-  /** The value as a String when it is valid UTF-8 (sent as SecretString), else null (SecretBinary). */
-  private static String utf8OrNull(byte[] value) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value)).toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
   }
 }

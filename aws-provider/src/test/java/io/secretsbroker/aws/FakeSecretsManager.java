@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.secretsbroker.spi.Utf8;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -165,7 +166,7 @@ final class FakeSecretsManager
   synchronized String seed(String name, byte[] value) {
     Secret s = secrets.computeIfAbsent(name, Secret::new);
     String id = UUID.randomUUID().toString();
-    Version v = new Version(id, value.clone(), !isUtf8(value), tick());
+    Version v = new Version(id, value.clone(), Utf8.textOrNull(value) == null, tick());
     s.versions.put(id, v);
     attach(s, v, AwsSecretProvider.AWSCURRENT);
     return id;
@@ -437,15 +438,6 @@ final class FakeSecretsManager
   private static String text(JsonNode body, String field) {
     JsonNode n = body.get(field);
     return n == null || n.isNull() ? null : n.asText();
-  }
-
-  private static boolean isUtf8(byte[] value) {
-    try {
-      StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(value));
-      return true;
-    } catch (java.nio.charset.CharacterCodingException e) {
-      return false;
-    }
   }
 
   private static ResponseDefinition ok(JsonNode body) {

@@ -24,9 +24,7 @@ import io.secretsbroker.SecretsException;
 import io.secretsbroker.azure.KeyVaultErrors.Operation;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretRecord;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import io.secretsbroker.spi.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -255,7 +253,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
    * with content type {@value #OCTET_STREAM} (read back by {@link #decode}).
    */
   static KeyVaultSecret stored(String vaultName, byte[] value) {
-    String text = utf8OrNull(value);
+    String text = Utf8.textOrNull(value);
     if (text != null) {
       return new KeyVaultSecret(vaultName, text);
     }
@@ -397,17 +395,5 @@ final class KeyVaultSecretProvider implements SecretProvider {
 
   private static Instant instant(OffsetDateTime t) {
     return t == null ? null : t.toInstant();
-  }
-
-  private static String utf8OrNull(byte[] value) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
   }
 }

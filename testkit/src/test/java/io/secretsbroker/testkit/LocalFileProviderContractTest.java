@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretProviderFactory;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
+import io.secretsbroker.spi.Utf8;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -39,9 +37,10 @@ class LocalFileProviderContractTest extends ProviderContractTest {
   protected String seed(String name, byte[] value) throws Exception {
     ObjectNode root = (ObjectNode) JSON.readTree(file.toFile());
     ObjectNode entry = root.putObject(name);
-    try {
-      entry.put("value", StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(value)).toString());
-    } catch (CharacterCodingException binary) {
+    String text = Utf8.textOrNull(value);
+    if (text != null) {
+      entry.put("value", text);
+    } else {
       entry.put("base64", Base64.getEncoder().encodeToString(value));
     }
     String id = Integer.toString(++version);

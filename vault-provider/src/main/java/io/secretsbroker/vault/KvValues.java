@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.secretsbroker.spi.Utf8;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -59,7 +57,7 @@ final class KvValues {
 
   /** The KV {@code data} map that stores {@code value}. */
   static ObjectNode encode(byte[] value) {
-    String text = utf8(value);
+    String text = Utf8.textOrNull(value);
     ObjectNode data = VaultHttp.object();
     if (text == null) {
       data.put(VALUE_BASE64, Base64.getEncoder().encodeToString(value));
@@ -77,16 +75,5 @@ final class KvValues {
     }
     data.put(VALUE, text);
     return data;
-  }
-
-  private static String utf8(byte[] value) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value)).toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
   }
 }

@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.secretsbroker.spi.Utf8;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -162,7 +160,7 @@ final class LocalSecretsFormat {
    */
   static JsonNode nodeFor(byte[] value, JsonNode previous) {
     JsonNodeFactory nodes = JsonNodeFactory.instance;
-    String text = utf8OrNull(value);
+    String text = Utf8.textOrNull(value);
     JsonNode prevVersion = previous != null && isWrapper(previous) ? previous.get("version") : null;
     boolean numbered = prevVersion != null
         && (prevVersion.isIntegralNumber() || (prevVersion.isTextual() && prevVersion.textValue().matches("\\d{1,18}")));
@@ -217,17 +215,6 @@ final class LocalSecretsFormat {
       return COMPACT.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
       throw new BadFile("A value could not be written back as JSON text.");
-    }
-  }
-
-  private static String utf8OrNull(byte[] value) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value)).toString();
-    } catch (CharacterCodingException e) {
-      return null;
     }
   }
 

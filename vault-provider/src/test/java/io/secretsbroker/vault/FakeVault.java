@@ -20,6 +20,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.secretsbroker.spi.ProviderUri;
+import io.secretsbroker.testkit.ManualClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,11 +28,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -40,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -73,30 +70,6 @@ final class FakeVault implements ResponseDefinitionTransformerV2, BeforeAllCallb
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** A clock the tests move by hand. */
-  static final class TestClock extends Clock {
-    private final AtomicLong millis = new AtomicLong(START.toEpochMilli());
-
-    void advance(Duration d) {
-      millis.addAndGet(d.toMillis());
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
   static final class Version {
     final JsonNode data;
     final Instant created;
@@ -124,7 +97,7 @@ final class FakeVault implements ResponseDefinitionTransformerV2, BeforeAllCallb
     }
   }
 
-  final TestClock clock = new TestClock();
+  final ManualClock clock = new ManualClock(START);
   private final WireMockServer server;
   private final Map<String, List<Version>> kv = new HashMap<>();
   private final Set<String> denied = new HashSet<>();

@@ -58,7 +58,7 @@ public final class ColdStartServer {
       }
       long now = Instant.now().getEpochSecond();
       int port = vault.getAddress().getPort();
-      send(ex, 200, "{\"value\":\"postgresql://app:bench@db.internal/orders\",\"id\":\"https://localhost:" + port
+      send(ex, 200, "{\"value\":\"postgresql://app:bench@db.internal/orders\",\"id\":\"https://localhost:" + port // secrets-guard:allow fake value served by the loopback benchmark server
           + "/secrets/db/0123456789abcdef0123456789abcdef\",\"attributes\":{\"enabled\":true,\"created\":" + now
           + ",\"updated\":" + now + "}}", null);
     });

@@ -17,7 +17,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * The loopback "cloud" for the cold-start measurement (docs/benchmarks-azure.md), JDK only:
+ * The loopback "cloud" for the cold-start measurement (docs/benchmarks.md), JDK only:
  * an App Service style managed-identity endpoint over http ({@code IDENTITY_ENDPOINT}) and a Key
  * Vault secrets endpoint over https with the bearer challenge. Usage:
  * {@code ColdStartServer <keystore.p12> <password> <ports-file>}; it writes

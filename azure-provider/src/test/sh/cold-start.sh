@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cold start of the Azure provider (docs/benchmarks-azure.md): N fresh JVMs, each timing its first
+# Cold start of the Azure provider (docs/benchmarks.md): N fresh JVMs, each timing its first
 # Secrets.get("db") through the default client, the azure:// provider and managed identity
 # (IDENTITY_ENDPOINT, as on Azure Functions), against loopback servers (ColdStartServer).
 # Prints "jvmStartToSecretMs mainToSecretMs" per run. Needs: ./mvnw -pl azure-provider -am test-compile

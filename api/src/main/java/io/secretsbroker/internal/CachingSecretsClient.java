@@ -1,10 +1,8 @@
 package io.secretsbroker.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
-import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.secretsbroker.CacheStats;
 import io.secretsbroker.ConfigurationException;
@@ -36,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -49,27 +48,37 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design note.
  * <ul>
- *   <li><b>Storage</b>: a Caffeine {@link AsyncLoadingCache} from the caller's name to an
+ *   <li><b>Storage</b>: a size-bounded Caffeine {@link AsyncCache} from the caller's name to an
  *       {@link Entry}. Futures, not values, live in the map, so no provider I/O ever runs under a
- *       map lock (the official AWS caching client loads under one and pins virtual threads).
+ *       map lock (the official AWS caching client loads under one and pins virtual threads). The
+ *       futures never complete exceptionally: a failure is an {@link Entry} holding it. (It is not
+ *       an {@code AsyncLoadingCache}: this class loads cold keys on the caller's thread and refreshes
+ *       on its own executor, so a loader would never be called.)
  *   <li><b>Single flight</b>: a cold read inserts an incomplete future with {@code putIfAbsent}
  *       and loads on the caller's own thread; every concurrent reader of that key joins the same
  *       future, so N callers cause one provider call.
- *   <li><b>Refresh ahead</b>: each entry carries its own refresh time (refresh-after, jittered
- *       ±10% so a fleet does not refresh in step, and no later than two thirds of the way to a
- *       lease or expiry date). The first read past it returns the cached value at once and asks
- *       Caffeine to {@code refresh} the key on the executor; Caffeine coalesces concurrent refresh
- *       requests. A reader never waits for a refresh.
+ *   <li><b>Time is the entry's, not Caffeine's</b>: each entry carries its refresh time
+ *       (refresh-after, jittered ±10% so a fleet does not refresh in step, and no later than two
+ *       thirds of the way to a lease or expiry date) and its absolute expiry ({@code loadedAt +
+ *       max-stale}, or the value's own expiry if sooner; negative-ttl for not-found). A hit compares
+ *       one clock read with both. Caffeine's variable expiry would do the same bookkeeping at about
+ *       100 ns a read (docs/benchmarks.md), so the cache has only a size bound and expired entries
+ *       are dropped by the read that finds them and by a sweep (at most once a second, on a miss or
+ *       a refresh), which also zeroes them.
+ *   <li><b>Refresh ahead</b>: the first read past the refresh time returns the cached value at
+ *       once and hands one reload to the executor (a per-entry flag keeps it to one). The reload
+ *       replaces the entry only if it is still the one it refreshed ({@code replace(key, old,
+ *       new)}), so a concurrent rotate, refresh or wipe always wins. A reader never waits.
  *   <li><b>Stale on error</b>: a failed refresh keeps the entry (marking it stale and backing off
- *       before the next try). Expiry is absolute: {@code loadedAt + max-stale} (or the value's own
- *       expiry if sooner), so an entry that cannot be refreshed disappears on time and the next
- *       read surfaces the provider's error.
+ *       before the next try); the entry still expires on time, and the next read surfaces the
+ *       provider's error.
  *   <li><b>Negative cache</b>: not-found is stored as an entry that expires after negative-ttl.
- *   <li><b>Hot path</b>: a hit is a map read, a volatile read, a clock read, a counter bump and a
- *       final-field test for hit auditing; it allocates nothing and takes no lock. The allowlist is checked on the miss path only (a
- *       name in the cache has passed it).
- *   <li><b>Rotation</b>: a reload that returns a new version id announces it to listeners on the
- *       executor. {@code rotate} writes, verifies, and restores the previous value on failure;
+ *   <li><b>Hot path</b>: a hit is a Caffeine read (one map lookup while the size bound is far),
+ *       a clock read, a counter bump and a few field reads; it allocates nothing and takes no lock.
+ *       The allowlist is checked on the miss path only (a name in the cache has passed it).
+ *   <li><b>Rotation</b>: a reload that returns a new version id, once it is in the cache,
+ *       announces it to listeners on the executor (so a listener that reads the name sees the new
+ *       value). {@code rotate} writes, verifies, and restores the previous value on failure;
  *       announcements for a name are held back while it rotates, so listeners see the outcome
  *       once.
  *   <li><b>Audit</b>: every cold-path step (miss, load, refresh, rotation, refusal, provider
@@ -138,7 +147,8 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
   private final long maxStaleNanos;
   private final long negativeTtlNanos;
   private final long retryBackoffNanos;
-  private final AsyncLoadingCache<String, Entry> cache;
+  private final AsyncCache<String, Entry> cache;
+  private volatile long nextSweep;
   private final Map<String, List<Consumer<SecretValue>>> listeners = new ConcurrentHashMap<>();
   private final Set<String> rotating = ConcurrentHashMap.newKeySet();
   private final LongAdder hits = new LongAdder();
@@ -176,17 +186,28 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     int maxSize = settings.integer(Settings.MAX_SIZE, 1000, 1, 1_000_000);
     this.cache = Caffeine.newBuilder()
         .maximumSize(maxSize)
-        .ticker(this::now)
-        .executor(executor)
-        .expireAfter(new AbsoluteExpiry())
+        .executor(this::maintain)
         .removalListener(this::onRemoval)
-        .buildAsync(new Loader());
+        .buildAsync();
     this.snapshot = new SnapshotResource(this);
     Core.getGlobalContext().register(snapshot);
   }
 
   private long now() {
     return clock.millis() * 1_000_000L;
+  }
+
+  /**
+   * Caffeine's maintenance and removal notifications: on the client's executor, or on the calling
+   * thread once that executor refuses work ({@link #close()} shuts the default one down while a
+   * cold load or refresh may still complete), so a notification is never lost nor logged as an error.
+   */
+  private void maintain(Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException refused) {
+      task.run();
+    }
   }
 
   // ---------------------------------------------------------------- reads
@@ -210,39 +231,90 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
       throw closedError();
     }
     CompletableFuture<Entry> f = cache.getIfPresent(name);
-    if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
-      Entry e = f.join();
-      if (e.failure == null) {
-        hits.increment();
-        if (auditHits) {
-          audit.hit(name, e.versionId());
-        }
-        if (e.stale) {
-          staleServed.increment();
-          if (!e.staleReported) {
-            e.staleReported = true;
-            audit.event(Type.STALE_SERVED, name, e.versionId(), Outcome.OK, 0, null, null,
-                "refresh failed; serving the cached value until secrets.cache.max-stale");
-          }
-        }
-        if (now() >= e.refreshAt && e.refreshing.compareAndSet(false, true)) {
-          startRefresh(name, e);
-        }
-        return e;
+    Entry e = f == null ? null : f.getNow(null);
+    long t;
+    if (e != null && e.failure == null && (t = now()) < e.expiresAt) {
+      hits.increment();
+      if (auditHits) {
+        audit.hit(name, e.versionId());
       }
+      if (e.stale) {
+        staleServed.increment();
+        if (!e.staleReported) {
+          e.staleReported = true;
+          audit.event(Type.STALE_SERVED, name, e.versionId(), Outcome.OK, 0, null, null,
+              "refresh failed; serving the cached value until secrets.cache.max-stale");
+        }
+      }
+      if (t >= e.refreshAt && e.refreshing.compareAndSet(false, true)) {
+        startRefresh(name, f, e);
+      }
+      return e;
     }
     return coldEntry(name);
   }
 
-  /** Hands the reload to Caffeine (which runs it on the executor); a reader never fails because of it. */
-  private void startRefresh(String name, Entry e) {
+  /** Hands one reload to the executor; a reader never fails because of it. */
+  private void startRefresh(String name, CompletableFuture<Entry> f, Entry e) {
     try {
-      cache.synchronous().refresh(name);
+      executor.execute(() -> backgroundRefresh(name, f, e));
     } catch (RuntimeException rejected) {
       e.refreshing.set(false);
       log.warn("Could not start a background refresh of secret '{}' ({}); serving the cached version", name,
           rejected.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * A background refresh: never throws. On success the new entry replaces the old one only if the
+   * old one is still cached, and a new version is announced once it is in place; on failure the old
+   * entry stays, marked stale, until its expiry.
+   */
+  private void backgroundRefresh(String name, CompletableFuture<Entry> f, Entry old) {
+    Entry fresh;
+    try {
+      fresh = load(name, resolve(name, null), Type.REFRESH, null);
+    } catch (RuntimeException ex) {
+      old.stale = true;
+      old.refreshAt = now() + retryBackoffNanos;
+      old.refreshing.set(false);
+      log.warn("Refresh of secret '{}' from {} failed ({}); serving the cached version {} until"
+          + " secrets.cache.max-stale runs out", name, providerId, describe(ex), old.versionId());
+      return;
+    }
+    if (cache.asMap().replace(name, f, CompletableFuture.completedFuture(fresh))) {
+      rotationSeen(name, old, fresh, null);
+    } else {
+      discard(fresh); // rotated, refreshed, invalidated or closed meanwhile: that outcome stands
+    }
+    sweepExpired(false);
+  }
+
+  /** Zeroes an entry no reader ever saw. */
+  private static void discard(Entry e) {
+    e.release();
+    if (e.value != null) {
+      e.value.wipe();
+    }
+  }
+
+  /**
+   * Drops entries past their expiry (zeroing their values through {@link #onRemoval}). Runs at
+   * most once a second unless forced: on misses and refreshes, so a name nobody reads any more does
+   * not keep its value in memory beyond max-stale for longer than the next cache activity.
+   */
+  private void sweepExpired(boolean force) {
+    long t = now();
+    if (!force && t < nextSweep) {
+      return;
+    }
+    nextSweep = t + 1_000_000_000L;
+    cache.asMap().forEach((key, f) -> {
+      Entry e = f.getNow(null);
+      if (e != null && t >= e.expiresAt) {
+        cache.asMap().remove(key, f);
+      }
+    });
   }
 
   private Entry coldEntry(String name) {
@@ -251,8 +323,18 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     audit.observeName(name, caller);
     Names.Target target = resolve(name, caller);
     misses.increment();
-    CompletableFuture<Entry> f = cache.getIfPresent(name);
-    if (f == null) {
+    sweepExpired(false);
+    CompletableFuture<Entry> f;
+    for (;;) {
+      f = cache.getIfPresent(name);
+      Entry done = f == null ? null : f.getNow(null);
+      if (done != null && now() >= done.expiresAt) {
+        cache.asMap().remove(name, f); // past max-stale or negative-ttl: load again
+        continue;
+      }
+      if (f != null) {
+        break; // a value, a remembered not-found, or a load in flight that this reader joins
+      }
       CompletableFuture<Entry> mine = new CompletableFuture<>();
       f = cache.asMap().putIfAbsent(name, mine);
       if (f == null) {
@@ -264,6 +346,7 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
           mine.complete(new Entry(null, null, null, ex, 0, Long.MAX_VALUE, 0));
           cache.asMap().remove(name, mine);
         }
+        break;
       }
     }
     try {
@@ -365,43 +448,15 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
   }
 
   /**
-   * Reloads a name: fetch, build the new entry, announce a new version. Used by background
-   * refreshes and by {@link #refresh}.
+   * After a reload is in the cache: audits and announces a new version id (listeners that read the
+   * name see the new value).
    */
-  private Entry reload(String name, Entry old, String caller) {
-    Entry fresh = load(name, resolve(name, caller), Type.REFRESH, caller);
+  private void rotationSeen(String name, Entry old, Entry fresh, String caller) {
     if (old != null && old.value != null && fresh.value != null
         && !Objects.equals(old.versionId(), fresh.versionId())) {
       audit.event(Type.ROTATION_SEEN, name, fresh.versionId(), Outcome.OK, 0, caller, null,
           "previous version " + old.versionId());
       announce(name, fresh.value);
-    }
-    return fresh;
-  }
-
-  private final class Loader implements AsyncCacheLoader<String, Entry> {
-    @Override
-    public CompletableFuture<? extends Entry> asyncLoad(String key, Executor ex) {
-      return CompletableFuture.supplyAsync(() -> load(key, resolve(key, null), Type.LOAD, null), ex);
-    }
-
-    @Override
-    public CompletableFuture<? extends Entry> asyncReload(String key, Entry old, Executor ex) {
-      return CompletableFuture.supplyAsync(() -> backgroundReload(key, old), ex);
-    }
-  }
-
-  /** A background refresh: never throws, keeps the old entry (now stale) on failure. */
-  private Entry backgroundReload(String key, Entry old) {
-    try {
-      return reload(key, old, null);
-    } catch (RuntimeException ex) {
-      old.stale = true;
-      old.refreshAt = now() + retryBackoffNanos;
-      old.refreshing.set(false);
-      log.warn("Refresh of secret '{}' from {} failed ({}); serving the cached version {} until"
-          + " secrets.cache.max-stale runs out", key, providerId, describe(ex), old.versionId());
-      return old;
     }
   }
 
@@ -409,33 +464,16 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     return ex.getClass().getSimpleName() + ": " + ex.getMessage();
   }
 
-  private final class AbsoluteExpiry implements Expiry<String, Entry> {
-    @Override
-    public long expireAfterCreate(String key, Entry e, long currentTime) {
-      return Math.max(0, e.expiresAt - currentTime);
-    }
-
-    @Override
-    public long expireAfterUpdate(String key, Entry e, long currentTime, long currentDuration) {
-      return Math.max(0, e.expiresAt - currentTime);
-    }
-
-    @Override
-    public long expireAfterRead(String key, Entry e, long currentTime, long currentDuration) {
-      return currentDuration;
-    }
-  }
-
+  /**
+   * Stops masking a value that left the cache, and zeroes it when it was evicted for size or had
+   * expired (a replaced value is not zeroed: a caller may still be using it).
+   */
   private void onRemoval(String key, Entry e, RemovalCause cause) {
     if (e == null) {
       return;
     }
-    CompletableFuture<Entry> current = cache.asMap().get(key);
-    if (current != null && current.getNow(null) == e) {
-      return; // a failed refresh handed back the same entry: it is still cached
-    }
     e.release();
-    if (e.value != null && cause.wasEvicted()) {
+    if (e.value != null && (cause.wasEvicted() || now() >= e.expiresAt)) {
       e.value.wipe();
     }
   }
@@ -652,9 +690,10 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     String caller = audit.enabled() ? Audit.caller() : null;
     resolve(name, caller);
     CompletableFuture<Entry> f = cache.getIfPresent(name);
-    Entry old = f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
-    Entry fresh = reload(name, old, caller);
+    Entry old = f == null ? null : f.getNow(null);
+    Entry fresh = load(name, resolve(name, caller), Type.REFRESH, caller);
     cache.put(name, CompletableFuture.completedFuture(fresh));
+    rotationSeen(name, old, fresh, caller);
     check(fresh);
   }
 
@@ -669,8 +708,9 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     return resilience.breakerState();
   }
 
-  /** Runs pending cache maintenance now (evictions, expirations), for tests. */
+  /** Drops expired entries and runs Caffeine's pending maintenance (evictions) now, for tests. */
   void cleanUp() {
+    sweepExpired(true);
     cache.synchronous().cleanUp();
   }
 

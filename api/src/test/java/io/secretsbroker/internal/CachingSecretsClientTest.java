@@ -260,6 +260,103 @@ class CachingSecretsClientTest {
   }
 
   @Test
+  void refresh_listenerReadingTheName_seesTheNewValue() {
+    provider.set("db", "pw1");
+    SecretsClient c = client(DIRECT);
+    List<String> readByListener = new ArrayList<>();
+    c.onRotate("db", v -> readByListener.add(c.get("db")));
+    c.get("db");
+
+    provider.set("db", "pw2");
+    c.refresh("db"); // explicit refresh
+    provider.set("db", "pw3");
+    clock.advance(Duration.ofMinutes(6));
+    c.get("db"); // background refresh (direct executor: runs now)
+
+    assertThat(readByListener).containsExactly("pw2", "pw3");
+  }
+
+  @Test
+  void backgroundRefresh_overtakenByRotate_doesNotOverwriteTheRotatedValue() {
+    provider.set("db", "pw1");
+    List<Runnable> queued = new ArrayList<>();
+    SecretsClient c = client(queued::add, "secrets.cache.refresh-after", "5m");
+    List<String> announced = new ArrayList<>();
+    c.onRotate("db", v -> announced.add(v.versionId()));
+    c.get("db");
+    clock.advance(Duration.ofMinutes(6));
+    c.get("db"); // queues the background refresh (and maybe Caffeine maintenance)
+    List<Runnable> held = new ArrayList<>(queued);
+    queued.clear();
+    provider.set("db", "pw-from-elsewhere"); // what the late refresh reads: version 2
+    SecretValue[] rotated = new SecretValue[1];
+    // the refresh has read version 2 when this rotation (to version 3) lands
+    provider.afterRead = () -> rotated[0] = c.rotate("db", Rotation.defaults());
+
+    held.forEach(Runnable::run);
+    while (!queued.isEmpty()) {
+      queued.remove(0).run();
+    }
+
+    assertThat(rotated[0].versionId()).isEqualTo("3");
+    assertThat(announced).containsExactly("3");
+    assertThat(c.value("db").versionId()).isEqualTo("3");
+    assertThat(c.get("db")).isEqualTo(rotated[0].asString());
+  }
+
+  @Test
+  void close_duringBackgroundRefresh_refreshEndsQuietlyAndCachesNothing() {
+    provider.set("db", "pw1");
+    List<Runnable> queued = new ArrayList<>();
+    SecretsClient c = client(queued::add, "secrets.cache.refresh-after", "5m");
+    c.get("db");
+    clock.advance(Duration.ofMinutes(6));
+    c.get("db");
+    provider.set("db", "pw2");
+    java.util.logging.Logger caffeineLog = java.util.logging.Logger.getLogger("com.github.benmanes.caffeine");
+    List<java.util.logging.LogRecord> logged = new CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        logged.add(r);
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    caffeineLog.addHandler(capture);
+    try {
+      c.close();
+      new ArrayList<>(queued).forEach(Runnable::run); // the refresh finishes after close
+
+      assertThat(logged).isEmpty();
+      assertThat(provider.fetches).hasValue(2);
+      assertThat(((CachingSecretsClient) c).ageSeconds("db")).isNaN();
+    } finally {
+      caffeineLog.removeHandler(capture);
+    }
+  }
+
+  @Test
+  void get_expiredEntryNeverReadAgain_isDroppedByTheNextMiss() {
+    provider.set("old", "pw-old");
+    provider.set("other", "pw-other");
+    SecretsClient c = client(DIRECT, "secrets.cache.refresh-after", "1m", "secrets.cache.max-stale", "2m");
+    SecretValue old = c.value("old");
+    clock.advance(Duration.ofMinutes(3));
+
+    c.get("other"); // a miss on another name sweeps expired entries
+
+    assertThat(old.isWiped()).isTrue();
+    assertThat(((CachingSecretsClient) c).ageSeconds("old")).isNaN();
+  }
+
+  @Test
   void onRotate_listenerThrows_otherListenersStillCalled() {
     provider.set("db", "pw1");
     SecretsClient c = client(DIRECT);

@@ -30,6 +30,8 @@ final class FakeProvider implements SecretProvider {
   volatile CountDownLatch gate;
   volatile CountDownLatch entered = new CountDownLatch(1);
   volatile boolean closed;
+  /** Runs once, inside the next fetch, after the value was read and before it is returned. */
+  volatile Runnable afterRead;
 
   String set(String name, String value) {
     return set(name, value.getBytes(StandardCharsets.UTF_8));
@@ -95,9 +97,16 @@ final class FakeProvider implements SecretProvider {
     if (list == null) {
       throw new SecretNotFoundException("Secret '" + name + "' not found in fake");
     }
+    SecretRecord read;
     synchronized (this) {
-      return handOut(list.get(list.size() - 1));
+      read = handOut(list.get(list.size() - 1));
     }
+    Runnable hook = afterRead;
+    if (hook != null) {
+      afterRead = null;
+      hook.run();
+    }
+    return read;
   }
 
   @Override

@@ -8,7 +8,7 @@ import java.util.Map;
  * Not a test: a fresh-JVM probe printing the microseconds from building a client to its first
  * value, with the security features at their defaults ({@code on}), audit and metrics
  * {@code off}, or metrics on Micrometer's {@code global} registry. The provider answers in memory,
- * so the figure is the client's own start-up cost. See docs/benchmarks-security.md for the command.
+ * so the figure is the client's own start-up cost. See docs/benchmarks.md for the command.
  */
 public final class FirstReadProbe {
   private FirstReadProbe() {}

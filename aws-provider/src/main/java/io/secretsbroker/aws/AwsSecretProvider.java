@@ -66,7 +66,7 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  *       {@code AWSCURRENT} is untouched.
  * </ul>
  *
- * <p><b>Failures</b>: every SDK error is mapped (see {@code docs/providers-aws.md}): not found and
+ * <p><b>Failures</b>: every SDK error is mapped (see {@code docs/providers.md}): not found and
  * scheduled-for-deletion to {@link SecretNotFoundException}; {@code AccessDeniedException}, bad
  * credentials and KMS failures to {@link SecretAccessDeniedException} naming the IAM action;
  * throttling, 5xx, timeouts and I/O to {@link io.secretsbroker.ProviderUnavailableException}.

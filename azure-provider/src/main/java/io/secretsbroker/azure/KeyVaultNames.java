@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * to themselves.
  *
  * <p>Key Vault compares names without regard to case; the rule keeps case, and the provider refuses
- * a second spelling of one name that differs only in case (see {@code docs/providers-azure.md}).
+ * a second spelling of one name that differs only in case (see {@code docs/providers.md}).
  *
  * <p>Stateless and thread-safe. Failures are {@link SecretsException}s naming the name and the
  * offending character; names are not secret.
@@ -116,7 +116,7 @@ public final class KeyVaultNames {
   private static SecretsException unmappable(String name, String why) {
     return new SecretsException("Secret name '" + name + "' cannot be mapped to an Azure Key Vault name: " + why
         + ". Key Vault names allow only letters, digits and '-'; Secrets Broker accepts letters, digits and the"
-        + " separators '-', '/', '_' and '.', each between two letters or digits (see docs/providers-azure.md)."
+        + " separators '-', '/', '_' and '.', each between two letters or digits (see docs/providers.md)."
         + " Rename the secret, e.g. 'prod/orders/db' or 'stripe_key'.");
   }
 }

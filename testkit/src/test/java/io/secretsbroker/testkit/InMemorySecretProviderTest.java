@@ -28,7 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class InMemorySecretProviderTest {
-  private static final String SECRET = "top-s3cret-value-91";
+  private static final String SECRET = "top-s3cret-value-91"; // secrets-guard:allow test sentinel the no-leak assertions look for
   private final InMemorySecretProvider store = new InMemorySecretProvider();
   private final ExecutorService pool = Executors.newCachedThreadPool();
 

@@ -16,7 +16,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
  * parameters {@code auth} (aws, azure, kubernetes, jwt, approle, token-file) with that method's own
  * parameters, {@code auth-mount}, {@code namespace}, {@code ca-file}, {@code timeout},
  * {@code dynamic} and {@code tls}. Plain http ({@code vault+http://} or {@code tls=false}) is accepted
- * for loopback hosts only. See docs/providers-vault.md.
+ * for loopback hosts only. See docs/providers.md.
  *
  * <p>Found with {@link java.util.ServiceLoader}. Stateless and thread-safe. {@link #create} throws
  * {@link io.secretsbroker.ConfigurationException} for an unknown parameter (naming the nearest valid

@@ -64,7 +64,7 @@ final class FakeVault implements ResponseDefinitionTransformerV2, BeforeAllCallb
   static final String MOUNT = "secret";
   static final String ROLE_ID = "test-role-id";
   static final String JWT = "eyJhbGciOiJSUzI1NiJ9.test-service-account.sig";
-  static final String AZURE_TOKEN = "eyJ0eXAiOiJKV1QifQ.test-managed-identity.sig";
+  static final String AZURE_TOKEN = "eyJ0eXAiOiJKV1QifQ.test-managed-identity.sig"; // secrets-guard:allow fake token the stub identity endpoint hands out
   static final String IDENTITY_HEADER = "test-identity-header";
   static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
 

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LocalFileProviderTest {
-  private static final String SECRET = "s3cretLeak-4471";
+  private static final String SECRET = "s3cretLeak-4471"; // secrets-guard:allow test sentinel the no-leak assertions look for
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;

@@ -17,7 +17,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * The loopback "cloud" for the cold-start measurement (docs/benchmarks-azure.md), JDK only:
+ * The loopback "cloud" for the cold-start measurement (docs/benchmarks.md), JDK only:
  * an App Service style managed-identity endpoint over http ({@code IDENTITY_ENDPOINT}) and a Key
  * Vault secrets endpoint over https with the bearer challenge. Usage:
  * {@code ColdStartServer <keystore.p12> <password> <ports-file>}; it writes
@@ -58,7 +58,7 @@ public final class ColdStartServer {
       }
       long now = Instant.now().getEpochSecond();
       int port = vault.getAddress().getPort();
-      send(ex, 200, "{\"value\":\"postgresql://app:bench@db.internal/orders\",\"id\":\"https://localhost:" + port
+      send(ex, 200, "{\"value\":\"postgresql://app:bench@db.internal/orders\",\"id\":\"https://localhost:" + port // secrets-guard:allow fake value served by the loopback benchmark server
           + "/secrets/db/0123456789abcdef0123456789abcdef\",\"attributes\":{\"enabled\":true,\"created\":" + now
           + ",\"updated\":" + now + "}}", null);
     });

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * mode ({@code bare}, {@code provider}, {@code client}, interleaved), each against a loopback
  * WireMock answering {@code GetSecretValue}, and reports wall time from process start to the
  * probe's line on stdout, and the JVM's own uptime at that point. Run it as a program (see
- * {@code docs/benchmarks-aws.md} for the commands):
+ * {@code docs/benchmarks.md} for the commands):
  *
  * <pre>
  * java -cp target/test-classes:target/classes:$(cat target/test.classpath) \

@@ -34,8 +34,8 @@ import java.util.function.BooleanSupplier;
  * that throws is printed and counted as failed, and the demo goes on.
  */
 public final class DemoRunner {
-  static final String FIRST_PASSWORD = "tr0ub4dor-and-3-horses";
-  static final String SECOND_PASSWORD = "c0rrect-battery-staple-42";
+  static final String FIRST_PASSWORD = "tr0ub4dor-and-3-horses"; // secrets-guard:allow demo value written to the local demo file under target/
+  static final String SECOND_PASSWORD = "c0rrect-battery-staple-42"; // secrets-guard:allow demo value written to the local demo file under target/
   private static final long PACE_MILLIS = 100;
 
   private final Path file;

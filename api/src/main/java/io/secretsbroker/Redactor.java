@@ -1,13 +1,14 @@
 package io.secretsbroker;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.secretsbroker.internal.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -126,27 +127,63 @@ public final class Redactor {
     List<Subscription> handles = new ArrayList<>(2);
     handles.add(protect(text));
     if (text.startsWith("{")) {
+      Map<String, Object> json;
       try {
-        collectFields(Json.mapper().readTree(text), handles);
+        json = parseObject(text);
       } catch (IOException notJson) {
-        // plain text that starts with '{': the whole text is registered already
+        json = null; // plain text that starts with '{': the whole text is registered already
+      }
+      if (json != null) {
+        collectFields(json, handles);
       }
     }
     return () -> handles.forEach(Subscription::close);
   }
 
-  private void collectFields(JsonNode node, List<Subscription> handles) {
-    if (node == null || !node.isObject()) {
-      return;
+  /**
+   * The first JSON object in {@code text} as a tree of field name to text ({@code String}), nested
+   * object ({@code Map}) or anything else ({@code null}); duplicate names keep the last value.
+   * Read with Jackson's streaming parser, not {@code ObjectMapper}: registering a JSON secret on
+   * the first read then loads a few dozen jackson-core classes instead of a few hundred databind
+   * ones (a cold-start cost, docs/benchmarks-aws.md). The whole object is read before any field is
+   * registered, so malformed JSON registers no field.
+   */
+  private static Map<String, Object> parseObject(String text) throws IOException {
+    try (JsonParser p = Json.factory().createParser(text)) {
+      return p.nextToken() == JsonToken.START_OBJECT ? readObject(p) : null;
     }
-    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> f = it.next();
-      JsonNode v = f.getValue();
-      if (v.isTextual() && !NON_SECRET_FIELDS.contains(f.getKey().toLowerCase(Locale.ROOT))) {
-        handles.add(protect(v.asText()));
-      } else if (v.isObject()) {
-        collectFields(v, handles);
+  }
+
+  private static Map<String, Object> readObject(JsonParser p) throws IOException {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+      if (t != JsonToken.FIELD_NAME) {
+        throw new IOException("malformed JSON object"); // the parser reports most errors itself
+      }
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      if (v == JsonToken.VALUE_STRING) {
+        fields.put(name, p.getText());
+      } else if (v == JsonToken.START_OBJECT) {
+        fields.put(name, readObject(p));
+      } else if (v == null) {
+        throw new IOException("truncated JSON object");
+      } else {
+        p.skipChildren(); // arrays are skipped whole; numbers, booleans and nulls are not secrets here
+        fields.put(name, null);
+      }
+    }
+    return fields;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void collectFields(Map<String, Object> object, List<Subscription> handles) {
+    for (Map.Entry<String, Object> f : object.entrySet()) {
+      Object v = f.getValue();
+      if (v instanceof String textual && !NON_SECRET_FIELDS.contains(f.getKey().toLowerCase(Locale.ROOT))) {
+        handles.add(protect(textual));
+      } else if (v instanceof Map<?, ?> nested) {
+        collectFields((Map<String, Object>) nested, handles);
       }
     }
   }

@@ -1,5 +1,7 @@
 package io.secretsbroker;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.secretsbroker.internal.Json;
 import io.secretsbroker.spi.SecretRecord;
@@ -10,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,6 +37,7 @@ public final class SecretValue {
   private volatile boolean wiped;
   // Built at most once per value; racy initialisation is benign (same content every time).
   private String text;
+  private Map<String, String> textFields;
   private JsonNode json;
 
   private SecretValue(String name, String versionId, Instant createdOn, Instant expiresOn,
@@ -136,6 +140,11 @@ public final class SecretValue {
    *     object or has no such field
    */
   public String field(String field) {
+    String plain = textFields().get(field);
+    if (plain != null) {
+      return plain;
+    }
+    // not a string field (number, boolean, object, null), missing, or not a JSON object: the tree says
     JsonNode node = json();
     JsonNode f = node.get(field);
     if (f == null || f.isNull()) {
@@ -143,6 +152,41 @@ public final class SecretValue {
           + String.join(", ", (Iterable<String>) node::fieldNames) + ".");
     }
     return f.isValueNode() ? f.asText() : f.toString();
+  }
+
+  /**
+   * The top-level string fields, read once with Jackson's streaming parser (a duplicate name keeps
+   * its last value, as in the tree; a name whose last value is not a string is left out). The usual
+   * field, a password, is then served without building a tree: the first read of an alias such as
+   * {@code secrets.alias.db=prod/db#password} loads no Jackson databind class (a cold-start cost,
+   * docs/benchmarks-aws.md). Empty when the value is not a well-formed JSON object.
+   */
+  private Map<String, String> textFields() {
+    Map<String, String> t = textFields;
+    if (t == null) {
+      checkNotWiped();
+      t = new HashMap<>();
+      try (JsonParser p = Json.factory().createParser(bytes)) {
+        if (p.nextToken() == JsonToken.START_OBJECT) {
+          for (JsonToken k = p.nextToken(); k == JsonToken.FIELD_NAME; k = p.nextToken()) {
+            String name = p.currentName();
+            if (p.nextToken() == JsonToken.VALUE_STRING) {
+              t.put(name, p.getText());
+            } else {
+              t.remove(name);
+              p.skipChildren();
+            }
+          }
+          if (p.currentToken() != JsonToken.END_OBJECT) {
+            t.clear();
+          }
+        }
+      } catch (java.io.IOException malformed) {
+        t.clear(); // json() explains
+      }
+      textFields = t;
+    }
+    return t;
   }
 
   private JsonNode json() {
@@ -171,6 +215,7 @@ public final class SecretValue {
     wiped = true;
     Arrays.fill(bytes, (byte) 0);
     text = null;
+    textFields = null;
     json = null;
   }
 

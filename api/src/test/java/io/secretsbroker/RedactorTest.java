@@ -64,4 +64,27 @@ class RedactorTest {
     assertThat(redactor.size()).isZero();
     assertThat(redactor.toString()).isEqualTo("Redactor[0 values]");
   }
+
+  @Test
+  void protect_malformedJson_registersOnlyWholeText() {
+    String text = "{\"password\":\"half-parsed-pw\",\"broken\": ";
+    Subscription s = redactor.protect(SecretValue.of("x", "1", text.getBytes(StandardCharsets.UTF_8)));
+    assertThat(redactor.size()).isEqualTo(1);
+    assertThat(redactor.redact("pw half-parsed-pw")).isEqualTo("pw half-parsed-pw");
+    assertThat(redactor.redact(text)).isEqualTo(Redactor.MASK);
+    s.close();
+    assertThat(redactor.size()).isZero();
+  }
+
+  @Test
+  void protect_jsonWithArraysAndDuplicates_skipsArraysAndKeepsLastDuplicate() {
+    String text = "{\"token\":\"first-token-x\",\"list\":[\"in-array-value\",{\"k\":\"deep-array-v\"}],"
+        + "\"token\":\"second-token-y\",\"n\":12345678,\"flag\":true,\"none\":null} trailing";
+    Subscription s = redactor.protect(SecretValue.of("x", "1", text.getBytes(StandardCharsets.UTF_8)));
+    assertThat(redactor.redact("a first-token-x b second-token-y c in-array-value d deep-array-v"))
+        .isEqualTo("a first-token-x b **** c in-array-value d deep-array-v");
+    assertThat(redactor.size()).isEqualTo(2);
+    s.close();
+    assertThat(redactor.size()).isZero();
+  }
 }

@@ -34,6 +34,36 @@ class SecretValueTest {
   }
 
   @Test
+  void field_duplicateNames_lastValueWins_asInTheJsonTree() {
+    SecretValue v = SecretValue.of("db", "v1", ("{\"password\":\"old-one\",\"port\":\"x\",\"password\":\"" + PW
+        + "\",\"port\":5432,\"flag\":true,\"list\":[\"a\",1]} trailing").getBytes(StandardCharsets.UTF_8));
+    assertThat(v.field("password")).isEqualTo(PW);
+    assertThat(v.field("port")).isEqualTo("5432");
+    assertThat(v.field("flag")).isEqualTo("true");
+    assertThat(v.field("list")).isEqualTo("[\"a\",1]");
+  }
+
+  @Test
+  void field_nullOrMalformedJson_fails() {
+    SecretValue nulled = SecretValue.of("db", "v1", "{\"password\":null}".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> nulled.field("password")).isInstanceOf(SecretsException.class)
+        .hasMessageContaining("has no field 'password'");
+    SecretValue broken = SecretValue.of("db", "v1", ("{\"password\":\"" + PW + "\",\"port\":")
+        .getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> broken.field("password")).isInstanceOf(SecretsException.class)
+        .hasMessageContaining("not a JSON object").hasMessageNotContaining(PW);
+  }
+
+  @Test
+  void field_afterWipe_fails() {
+    SecretValue v = json();
+    assertThat(v.field("password")).isEqualTo(PW);
+    v.wipe();
+    assertThatThrownBy(() -> v.field("password")).isInstanceOf(SecretsException.class)
+        .hasMessageContaining("wiped");
+  }
+
+  @Test
   void field_missing_namesFieldNotValue() {
     assertThatThrownBy(() -> json().field("passwd"))
         .isInstanceOf(SecretsException.class)

@@ -44,17 +44,24 @@ final class Audit {
   Audit(String provider, Clock clock, List<AuditSink> sinks, int maxDistinctPerMinute) {
     this.provider = provider;
     this.clock = clock;
-    this.sinks = sinks.stream().map(Guarded::new).toArray(Guarded[]::new);
-    this.hitSinks = sinks.stream().filter(AuditSink::wantsHits).map(Guarded::new).toArray(Guarded[]::new);
-    this.enabled = this.sinks.length > 0;
-    this.hits = this.hitSinks.length > 0;
-    this.maxDistinctPerMinute = maxDistinctPerMinute;
-    this.window = new AtomicReference<>(new Window(clock.millis()));
+    // plain loops, not streams: this runs on every cold start (each lambda costs class spinning)
+    List<Guarded> all = new ArrayList<>(sinks.size());
+    List<Guarded> wantHits = new ArrayList<>(sinks.size());
     for (AuditSink s : sinks) {
+      all.add(new Guarded(s));
+      if (s.wantsHits()) {
+        wantHits.add(new Guarded(s));
+      }
       if (s instanceof AutoCloseable c) {
         closeables.add(c);
       }
     }
+    this.sinks = all.toArray(new Guarded[0]);
+    this.hitSinks = wantHits.toArray(new Guarded[0]);
+    this.enabled = this.sinks.length > 0;
+    this.hits = this.hitSinks.length > 0;
+    this.maxDistinctPerMinute = maxDistinctPerMinute;
+    this.window = new AtomicReference<>(new Window(clock.millis()));
   }
 
   boolean enabled() {

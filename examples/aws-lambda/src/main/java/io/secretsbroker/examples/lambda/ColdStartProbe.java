@@ -23,8 +23,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *       retry), configured by the {@code secrets.provider} system property the harness passes.
  * </ul>
  *
- * <p>Credentials come from the default chain: the harness passes test-only keys as the
- * {@code aws.accessKeyId}/{@code aws.secretAccessKey} system properties. Not thread-safe; a tool.
+ * <p>Credentials come from the default chain: the harness passes test-only keys in the
+ * {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY} environment variables, as Lambda does
+ * with the execution role's. Not thread-safe; a tool.
  */
 public final class ColdStartProbe {
   private ColdStartProbe() {}

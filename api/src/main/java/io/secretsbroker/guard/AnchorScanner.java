@@ -1,5 +1,6 @@
 package io.secretsbroker.guard;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,16 +14,20 @@ import java.util.Locale;
  * <p>Design note. The automaton runs over ASCII-lower-cased input, so one pass serves both
  * case-insensitive anchors ({@code jdbc:}, {@code accountkey}) and exact ones ({@code AKIA}):
  * an exact anchor's hit is confirmed with {@link String#startsWith(String, int)}. The goto
- * function is a dense table of 128 entries per state, so each character costs one array read;
- * characters outside ASCII reset to the root (no anchor holds one).
+ * function is a dense table of 256 entries per state over the text's Latin-1 bytes, with the
+ * case folding and an "an anchor ends here" flag built in, so each character costs one array
+ * read and one branch; characters outside ASCII lead back to the root (no anchor holds one).
  *
- * <p>Immutable and thread-safe after construction.
+ * <p>Public so that the source scanner ({@code guard} module) finds its own context words with
+ * the same single pass ({@link #anyCase}); it is a utility of the guard, not part of the secrets
+ * API. Immutable and thread-safe; {@link #scan} never throws on any text.
  */
-final class AnchorScanner {
+public final class AnchorScanner {
   private static final int ALPHABET = 128;
 
   /** Receives each anchor occurrence: the anchor's index (as given) and its start offset. */
-  interface Sink {
+  @FunctionalInterface
+  public interface Sink {
     void hit(int anchor, int start);
   }
 
@@ -30,6 +35,15 @@ final class AnchorScanner {
   private final boolean[] exact;
   private final int[] delta;
   private final int[][] out;
+
+  /**
+   * A scanner matching each of {@code anchors} in any ASCII case.
+   *
+   * @throws IllegalArgumentException when an anchor is empty or not ASCII
+   */
+  public static AnchorScanner anyCase(List<String> anchors) {
+    return new AnchorScanner(anchors, java.util.Collections.nCopies(anchors.size(), false));
+  }
 
   /**
    * @param anchors    ASCII strings, none empty
@@ -93,12 +107,21 @@ final class AnchorScanner {
         }
       }
     }
-    this.delta = table;
     this.out = new int[states][];
     for (int s = 0; s < states; s++) {
       List<Integer> o = outputs.get(s);
       if (!o.isEmpty()) {
         out[s] = o.stream().mapToInt(Integer::intValue).toArray();
+      }
+    }
+    // one entry per state and byte: the next state's row offset (state << 8), complemented when that
+    // state ends an anchor; upper-case ASCII letters share their lower-case entries; bytes >= 128 reset
+    this.delta = new int[states << 8];
+    for (int s = 0; s < states; s++) {
+      for (int b = 0; b < ALPHABET; b++) {
+        int lower = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+        int t = table[s * ALPHABET + lower];
+        delta[(s << 8) | b] = out[t] != null ? ~(t << 8) : t << 8;
       }
     }
   }
@@ -110,27 +133,22 @@ final class AnchorScanner {
   }
 
   /** Reports every anchor occurrence in {@code text}, in order of the occurrences' end offsets. */
-  void scan(String text, Sink sink) {
+  public void scan(String text, Sink sink) {
+    // Latin-1 bytes (one array copy for a Latin-1 string); characters beyond it become '?', no anchor's
+    byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
     int[] delta = this.delta;
     int s = 0;
-    int n = text.length();
-    for (int i = 0; i < n; i++) {
-      int c = text.charAt(i);
-      if (c >= ALPHABET) {
-        s = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      int e = delta[s | (bytes[i] & 0xFF)];
+      if (e >= 0) {
+        s = e;
         continue;
       }
-      if (c >= 'A' && c <= 'Z') {
-        c += 'a' - 'A';
-      }
-      s = delta[(s << 7) | c];
-      int[] hits = out[s];
-      if (hits != null) {
-        for (int a : hits) {
-          int start = i + 1 - anchors[a].length();
-          if (!exact[a] || text.startsWith(anchors[a], start)) {
-            sink.hit(a, start);
-          }
+      s = ~e;
+      for (int a : out[s >>> 8]) {
+        int start = i + 1 - anchors[a].length();
+        if (!exact[a] || text.startsWith(anchors[a], start)) {
+          sink.hit(a, start);
         }
       }
     }

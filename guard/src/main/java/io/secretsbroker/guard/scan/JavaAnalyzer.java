@@ -21,10 +21,13 @@ import com.github.javaparser.ast.expr.ObjectCreationExpr;
 import com.github.javaparser.ast.expr.StringLiteralExpr;
 import com.github.javaparser.ast.expr.TextBlockLiteralExpr;
 import com.github.javaparser.ast.stmt.ReturnStmt;
+import io.secretsbroker.guard.AnchorScanner;
 import io.secretsbroker.guard.Detection;
 import io.secretsbroker.guard.Detector;
 import io.secretsbroker.guard.Rule;
 import io.secretsbroker.guard.RuntimeGuard;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,7 +43,9 @@ import java.util.Set;
  * {@code map.put("password", "...")}, {@code password.equals("...")}); and reads of secrets from
  * the environment ({@code System.getenv("DB_PASSWORD")}, {@code System.getProperty("db.password")}).
  * Concatenations of literals are folded. A file JavaParser cannot parse keeps the format rules,
- * which the scanner has already applied to its text.
+ * which the scanner has already applied to its text. A file without any context word is not
+ * parsed; in the others, {@link JavaSkeleton} first blanks the blocks without one, so the parser
+ * reads little more than the declarations that matter.
  *
  * <p>Not thread-safe (one JavaParser instance); the scanner uses one per thread.
  */
@@ -59,8 +64,10 @@ final class JavaAnalyzer {
   private final Detector detector = Detector.defaults();
 
   JavaAnalyzer() {
+    // RAW: the grammar accepts every Java version; the language-level validators and post-processors
+    // would only reject or rewrite code, which a scanner never needs (they cost a third of the parse)
     ParserConfiguration cfg = new ParserConfiguration()
-        .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_21)
+        .setLanguageLevel(ParserConfiguration.LanguageLevel.RAW)
         .setAttributeComments(false);
     this.parser = new JavaParser(cfg);
   }
@@ -75,30 +82,49 @@ final class JavaAnalyzer {
       "accountkey", "account_key", "storagekey", "storage_key", "clientkey", "client_key", "hmackey", "hmac_key",
       "sessionkey", "appkey", "app_key", "sharedkey", "shared_key", "cryptokey", "cipherkey", "subscriptionkey",
       "licensekey", "sas"};
+  private static final AnchorScanner CONTEXT = AnchorScanner.anyCase(List.of(CONTEXT_WORDS));
 
-  static boolean needsParsing(String text) {
-    String lower = text.toLowerCase(Locale.ROOT);
-    for (String w : CONTEXT_WORDS) {
-      if (lower.contains(w)) {
-        return true;
+  /**
+   * Offsets (sorted) of every context word in {@code text}, matched in any ASCII case; empty when
+   * the file holds none and need not be parsed.
+   */
+  static int[] contextPoints(String text) {
+    int[][] points = {new int[8]};
+    int[] count = {0};
+    CONTEXT.scan(text, (word, at) -> {
+      if (count[0] == points[0].length) {
+        points[0] = Arrays.copyOf(points[0], count[0] * 2);
       }
-    }
-    return false;
+      points[0][count[0]++] = at;
+    });
+    int[] sorted = Arrays.copyOf(points[0], count[0]);
+    Arrays.sort(sorted);
+    return sorted;
   }
 
   void analyze(SourceText src) {
-    if (!needsParsing(src.text)) {
+    int[] points = contextPoints(src.text);
+    if (points.length == 0) {
       return;
     }
-    ParseResult<CompilationUnit> result = parser.parse(src.text);
+    String skeleton = JavaSkeleton.blank(src.text, points);
+    ParseResult<CompilationUnit> result = parser.parse(skeleton);
+    if (!result.isSuccessful() && skeleton != src.text) {
+      result = parser.parse(src.text); // the blanking should never break a parse; if it does, see all
+    }
     Optional<CompilationUnit> cu = result.getResult();
     if (cu.isEmpty()) {
       return;
     }
-    for (StringLiteralExpr lit : cu.get().findAll(StringLiteralExpr.class)) {
-      literal(src, lit, lit.asString());
-    }
-    for (TextBlockLiteralExpr lit : cu.get().findAll(TextBlockLiteralExpr.class)) {
+    List<TextBlockLiteralExpr> textBlocks = new ArrayList<>();
+    cu.get().walk(node -> {
+      if (node instanceof StringLiteralExpr lit) {
+        literal(src, lit, lit.asString());
+      } else if (node instanceof TextBlockLiteralExpr block) {
+        textBlocks.add(block);
+      }
+    });
+    for (TextBlockLiteralExpr lit : textBlocks) {
       literal(src, lit, lit.asString());
     }
   }

@@ -1,0 +1,200 @@
+package io.secretsbroker.guard.scan;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A cheap pre-lexer for Java sources that blanks the blocks JavaParser need not see, so the
+ * parser spends its time only where a secret could be judged.
+ *
+ * <p>Design note. The lexer knows comments, string and character literals and text blocks, so
+ * it finds every code brace pair ({@code { ... }}): class, method, lambda and initializer bodies,
+ * array initializers, switch blocks. A block is <em>relevant</em> when a relevant point (a
+ * secret-sounding word, in code, comment or literal, or a {@code +} joining string literals) lies
+ * in it or in its header (the text since the previous {@code ;}, {@code {} or {@code }}, which
+ * holds a method's name, a field's name or an annotation) or in the header of any block around
+ * it (a getter's name judges the literals its body returns). The interior of every outermost
+ * irrelevant block is replaced by spaces, keeping every line break and tab, so offsets, lines and
+ * columns are unchanged and the result is still valid Java ({@code void m() { }},
+ * {@code x -> { }}, {@code new String[] { }}). No literal whose judgement depends on its
+ * surroundings loses those surroundings: they are all inside the kept text.
+ *
+ * <p>When the lexer cannot make sense of the text (unbalanced braces, an unterminated literal or
+ * comment) it returns the text unchanged. Stateless; thread-safe.
+ */
+final class JavaSkeleton {
+  private JavaSkeleton() {}
+
+  /**
+   * The text with irrelevant block interiors blanked.
+   *
+   * @param text   the Java source
+   * @param points sorted offsets of secret-sounding words in {@code text}
+   */
+  static String blank(String text, int[] points) {
+    Lexed lexed = lex(text);
+    if (lexed == null) {
+      return text;
+    }
+    int[] all = merge(points, lexed.concatenations);
+    char[] out = null;
+    int blocks = lexed.open.size();
+    boolean[] keep = new boolean[blocks];
+    boolean[] headerRelevant = new boolean[blocks];
+    int blankedUntil = -1;
+    for (int b = 0; b < blocks; b++) {
+      int open = lexed.open.get(b);
+      int close = lexed.close[b];
+      int header = lexed.headerStart.get(b);
+      int parent = lexed.parent.get(b);
+      if (open < blankedUntil) {
+        continue; // inside a blanked block
+      }
+      boolean inheritedHeader = parent >= 0 && headerRelevant[parent];
+      headerRelevant[b] = inheritedHeader || any(all, header, open);
+      keep[b] = headerRelevant[b] || any(all, open, close);
+      if (!keep[b] && close > open + 1) {
+        if (out == null) {
+          out = text.toCharArray();
+        }
+        for (int i = open + 1; i < close; i++) {
+          char c = out[i];
+          if (c != '\n' && c != '\r' && c != '\t') {
+            out[i] = ' ';
+          }
+        }
+        blankedUntil = close;
+      }
+    }
+    return out == null ? text : new String(out);
+  }
+
+  /** Whether a sorted array holds a value in [from, to]. */
+  private static boolean any(int[] sorted, int from, int to) {
+    int i = Arrays.binarySearch(sorted, from);
+    if (i >= 0) {
+      return true;
+    }
+    int next = -i - 1;
+    return next < sorted.length && sorted[next] <= to;
+  }
+
+  private static int[] merge(int[] a, List<Integer> b) {
+    int[] all = Arrays.copyOf(a, a.length + b.size());
+    for (int i = 0; i < b.size(); i++) {
+      all[a.length + i] = b.get(i);
+    }
+    Arrays.sort(all);
+    return all;
+  }
+
+  /** Brace pairs in order of their opening brace, with parents and headers, and literal joins. */
+  private static final class Lexed {
+    final List<Integer> open = new ArrayList<>();
+    final List<Integer> headerStart = new ArrayList<>();
+    final List<Integer> parent = new ArrayList<>();
+    int[] close;
+    final List<Integer> concatenations = new ArrayList<>();
+  }
+
+  /** Lexes the text, or returns null when it is not well-formed enough to blank safely. */
+  private static Lexed lex(String text) {
+    Lexed lx = new Lexed();
+    List<Integer> closes = new ArrayList<>();
+    int[] stack = new int[16];
+    int depth = 0;
+    int lastDelimiter = 0;
+    char prevSignificant = 0; // last code character that is not whitespace; '"' after a string literal
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      char c = text.charAt(i);
+      if (c == '/' && i + 1 < n && text.charAt(i + 1) == '/') {
+        int nl = text.indexOf('\n', i);
+        i = nl < 0 ? n : nl + 1;
+        continue;
+      }
+      if (c == '/' && i + 1 < n && text.charAt(i + 1) == '*') {
+        int end = text.indexOf("*/", i + 2);
+        if (end < 0) {
+          return null;
+        }
+        i = end + 2;
+        continue;
+      }
+      if (c == '"' || c == '\'') {
+        if (prevSignificant == '+' && c == '"') {
+          lx.concatenations.add(i);
+        }
+        int end = c == '"' && text.startsWith("\"\"\"", i) ? endOfTextBlock(text, i + 3) : endOfQuoted(text, i + 1, c);
+        if (end < 0) {
+          return null;
+        }
+        i = end;
+        prevSignificant = c;
+        continue;
+      }
+      if (c == '{') {
+        if (depth == stack.length) {
+          stack = Arrays.copyOf(stack, depth * 2);
+        }
+        stack[depth++] = lx.open.size();
+        lx.parent.add(depth >= 2 ? stack[depth - 2] : -1);
+        lx.open.add(i);
+        lx.headerStart.add(lastDelimiter);
+        closes.add(-1);
+        lastDelimiter = i + 1;
+      } else if (c == '}') {
+        if (depth == 0) {
+          return null;
+        }
+        closes.set(stack[--depth], i);
+        lastDelimiter = i + 1;
+      } else if (c == ';') {
+        lastDelimiter = i + 1;
+      } else if (c == '+' && prevSignificant == '"') {
+        lx.concatenations.add(i);
+      }
+      if (!Character.isWhitespace(c)) {
+        prevSignificant = c;
+      }
+      i++;
+    }
+    if (depth != 0) {
+      return null;
+    }
+    lx.close = closes.stream().mapToInt(Integer::intValue).toArray();
+    return lx;
+  }
+
+  /** Offset just past the closing quote of a string or character literal, or -1. */
+  private static int endOfQuoted(String text, int from, char quote) {
+    int n = text.length();
+    for (int i = from; i < n; i++) {
+      char c = text.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == quote) {
+        return i + 1;
+      } else if (c == '\n') {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** Offset just past the closing {@code """} of a text block, or -1. */
+  private static int endOfTextBlock(String text, int from) {
+    int n = text.length();
+    for (int i = from; i < n; i++) {
+      char c = text.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == '"' && text.startsWith("\"\"\"", i)) {
+        return i + 3;
+      }
+    }
+    return -1;
+  }
+}

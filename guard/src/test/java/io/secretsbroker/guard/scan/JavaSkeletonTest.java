@@ -1,0 +1,58 @@
+package io.secretsbroker.guard.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class JavaSkeletonTest {
+  private static String blank(String text) {
+    String out = JavaSkeleton.blank(text, JavaAnalyzer.contextPoints(text));
+    assertThat(out).hasSameSizeAs(text);
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) == '\n' || text.charAt(i) == '\t') {
+        assertThat(out.charAt(i)).as("line break or tab at %d", i).isEqualTo(text.charAt(i));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void blank_methodsWithoutContextWords_bodiesBlankedLinesKept() {
+    String text = "class A {\n  int f() {\n\treturn helper(\"x\");\n  }\n  String password = \"v\";\n"
+        + "  void g() { run(() -> { log(\"y\"); }); }\n}\n";
+    String out = blank(text);
+    assertThat(out).contains("int f() {\n\t", "String password = \"v\";", "void g() {")
+        .doesNotContain("helper", "run(", "log(");
+    assertThat(out.indexOf("String password")).isEqualTo(text.indexOf("String password"));
+  }
+
+  @Test
+  void blank_secretNamedGetter_bodyAndNestedLambdaKept() {
+    String text = "class A {\n  String getApiKey() {\n    return cache.get(k, x -> { return \"v\"; });\n  }\n"
+        + "  int size() { return 1; }\n}\n";
+    String out = blank(text);
+    assertThat(out).contains("return cache.get(k, x -> { return \"v\"; });").doesNotContain("return 1");
+  }
+
+  @Test
+  void blank_concatenatedLiterals_blockKept() {
+    String text = "class A {\n  void f() { String k = \"AK\" + \"IA\"; }\n  String token;\n}\n";
+    assertThat(blank(text)).contains("\"AK\" + \"IA\"");
+  }
+
+  @Test
+  void blank_bracesInLiteralsAndComments_ignored() {
+    String text = "class A {\n  char c = '{';\n  String s = \"}{\";\n  // }\n  /* { */\n  String t = \"\"\"\n   }\"\n   \"\"\";\n"
+        + "  void f() { g('}'); }\n  String secret;\n}\n";
+    String out = blank(text);
+    assertThat(out).contains("char c = '{';", "String s = \"}{\";", "void f() {").doesNotContain("g('}')");
+  }
+
+  @Test
+  void blank_unbalancedBracesOrUnterminatedComment_textUnchanged() {
+    String unbalanced = "class A {\n  void f() { run(); }\n  String secret;\n";
+    String comment = "class A {\n  void f() { run(); }\n  String secret; /* open\n}\n";
+    assertThat(JavaSkeleton.blank(unbalanced, JavaAnalyzer.contextPoints(unbalanced))).isSameAs(unbalanced);
+    assertThat(JavaSkeleton.blank(comment, JavaAnalyzer.contextPoints(comment))).isSameAs(comment);
+  }
+}

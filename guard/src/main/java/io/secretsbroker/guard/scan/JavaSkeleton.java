@@ -15,10 +15,11 @@ import java.util.List;
  * in it or in its header (the text since the previous {@code ;}, {@code {} or {@code }}, which
  * holds a method's name, a field's name or an annotation) or in the header of any block around
  * it (a getter's name judges the literals its body returns). The interior of every outermost
- * irrelevant block is replaced by spaces, keeping every line break and tab, so offsets, lines and
- * columns are unchanged and the result is still valid Java ({@code void m() { }},
- * {@code x -> { }}, {@code new String[] { }}). No literal whose judgement depends on its
- * surroundings loses those surroundings: they are all inside the kept text.
+ * irrelevant block is reduced to its line breaks plus its last line as blanks (tabs kept), so
+ * every kept character keeps its line and column, and the result is still valid Java
+ * ({@code void m() { }}, {@code x -> { }}, {@code new String[] { }}). The parser's cost follows
+ * the characters it reads, so dropping them rather than blanking them matters. No literal whose
+ * judgement depends on its surroundings loses those surroundings: they are all in the kept text.
  *
  * <p>When the lexer cannot make sense of the text (unbalanced braces, an unterminated literal or
  * comment) it returns the text unchanged. Stateless; thread-safe.
@@ -38,36 +39,49 @@ final class JavaSkeleton {
       return text;
     }
     int[] all = merge(points, lexed.concatenations);
-    char[] out = null;
+    StringBuilder out = null;
+    int copied = 0; // text before this offset is already in out
     int blocks = lexed.open.size();
-    boolean[] keep = new boolean[blocks];
     boolean[] headerRelevant = new boolean[blocks];
     int blankedUntil = -1;
     for (int b = 0; b < blocks; b++) {
       int open = lexed.open.get(b);
       int close = lexed.close[b];
-      int header = lexed.headerStart.get(b);
       int parent = lexed.parent.get(b);
       if (open < blankedUntil) {
         continue; // inside a blanked block
       }
-      boolean inheritedHeader = parent >= 0 && headerRelevant[parent];
-      headerRelevant[b] = inheritedHeader || any(all, header, open);
-      keep[b] = headerRelevant[b] || any(all, open, close);
-      if (!keep[b] && close > open + 1) {
-        if (out == null) {
-          out = text.toCharArray();
-        }
-        for (int i = open + 1; i < close; i++) {
-          char c = out[i];
-          if (c != '\n' && c != '\r' && c != '\t') {
-            out[i] = ' ';
-          }
-        }
-        blankedUntil = close;
+      headerRelevant[b] = (parent >= 0 && headerRelevant[parent]) || any(all, lexed.headerStart.get(b), open);
+      if (headerRelevant[b] || any(all, open, close) || close == open + 1) {
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(text.length());
+      }
+      out.append(text, copied, open + 1);
+      blankInterior(text, open + 1, close, out);
+      copied = close;
+      blankedUntil = close;
+    }
+    return out == null ? text : out.append(text, copied, text.length()).toString();
+  }
+
+  /**
+   * Appends the blanked form of {@code text[from, to)}: its line breaks, then its last line as
+   * spaces and tabs, so every line and every column after it stays where it was.
+   */
+  private static void blankInterior(String text, int from, int to, StringBuilder out) {
+    int lastBreak = from - 1;
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || c == '\r') {
+        out.append(c);
+        lastBreak = i;
       }
     }
-    return out == null ? text : new String(out);
+    for (int i = lastBreak + 1; i < to; i++) {
+      out.append(text.charAt(i) == '\t' ? '\t' : ' ');
+    }
   }
 
   /** Whether a sorted array holds a value in [from, to]. */

@@ -165,6 +165,15 @@ class ScannerTest {
   }
 
   @Test
+  void scan_crlfYamlAndDockerfile_pairsJudgedLikeLf(@TempDir Path dir) throws IOException {
+    write(dir, "app.yaml", "db:\r\n  password: " + PW + "\r\n  user: app\r\n");
+    write(dir, "Dockerfile", "FROM eclipse-temurin:17\r\nENV DB_PASSWORD=" + PW + "\r\n");
+    List<Finding> found = Scanner.create(List.of(), null).scan(List.of(dir)).findings();
+    assertThat(found).extracting(f -> f.ruleId() + "@" + f.line() + ":" + f.column())
+        .containsExactlyInAnyOrder("generic-secret@2:13", "generic-secret@2:17");
+  }
+
+  @Test
   void scan_classFileAndJar_constantPoolChecked(@TempDir Path dir) throws IOException {
     Path srcDir = write(dir, "src/Creds.java", "public class Creds { public static final String DB_PASSWORD = \""
         + PW + "\"; public String token() { return \"" + GITHUB + "\"; } }").getParent();

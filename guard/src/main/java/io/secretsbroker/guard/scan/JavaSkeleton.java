@@ -11,10 +11,13 @@ import java.util.List;
  * <p>Design note. The lexer knows comments, string and character literals and text blocks, so
  * it finds every code brace pair ({@code { ... }}): class, method, lambda and initializer bodies,
  * array initializers, switch blocks. A block is <em>relevant</em> when a relevant point (a
- * secret-sounding word, in code, comment or literal, or a {@code +} joining string literals) lies
+ * secret-sounding word in code or in a literal, not in a comment, which never names or holds
+ * a judged value; or a {@code +} joining string literals) lies
  * in it or in its header (the text since the previous {@code ;}, {@code {} or {@code }}, which
- * holds a method's name, a field's name or an annotation) or in the header of any block around
- * it (a getter's name judges the literals its body returns). The interior of every outermost
+ * holds a method's name, a field's name or an annotation) or in the header of a method-like block
+ * around it (a getter's name judges the literals its body returns, however deeply nested). The
+ * name of an enclosing class judges nothing, so {@code class SecretStore} alone keeps no method
+ * body. The interior of every outermost
  * irrelevant block is reduced to its line breaks plus its last line as blanks (tabs kept), so
  * every kept character keeps its line and column, and the result is still valid Java
  * ({@code void m() { }}, {@code x -> { }}, {@code new String[] { }}). The parser's cost follows
@@ -38,11 +41,11 @@ final class JavaSkeleton {
     if (lexed == null) {
       return text;
     }
-    int[] all = merge(points, lexed.concatenations);
+    int[] all = merge(outsideComments(points, lexed.comments), lexed.concatenations);
     StringBuilder out = null;
     int copied = 0; // text before this offset is already in out
     int blocks = lexed.open.size();
-    boolean[] headerRelevant = new boolean[blocks];
+    boolean[] passDown = new boolean[blocks];
     int blankedUntil = -1;
     for (int b = 0; b < blocks; b++) {
       int open = lexed.open.get(b);
@@ -51,8 +54,10 @@ final class JavaSkeleton {
       if (open < blankedUntil) {
         continue; // inside a blanked block
       }
-      headerRelevant[b] = (parent >= 0 && headerRelevant[parent]) || any(all, lexed.headerStart.get(b), open);
-      if (headerRelevant[b] || any(all, open, close) || close == open + 1) {
+      int header = lexed.headerStart.get(b);
+      boolean own = any(all, header, open);
+      passDown[b] = (parent >= 0 && passDown[parent]) || (own && isMethodLike(text, header, open));
+      if (own || passDown[b] || any(all, open, close) || close == open + 1) {
         continue;
       }
       if (out == null) {
@@ -84,6 +89,20 @@ final class JavaSkeleton {
     }
   }
 
+  /**
+   * Whether a block's header ends like a method's: {@code )}, perhaps with a {@code throws} clause.
+   * Control statements, records and anonymous classes also pass; a class, interface or enum header
+   * ({@code class SecretStore implements TokenSource}) does not, nor a lambda's ({@code ->}).
+   */
+  static boolean isMethodLike(String text, int headerStart, int open) {
+    String header = text.substring(headerStart, open).strip();
+    if (header.endsWith(")")) {
+      return true;
+    }
+    int paren = header.lastIndexOf(')');
+    return paren >= 0 && header.substring(paren + 1).strip().startsWith("throws");
+  }
+
   /** Whether a sorted array holds a value in [from, to]. */
   private static boolean any(int[] sorted, int from, int to) {
     int i = Arrays.binarySearch(sorted, from);
@@ -110,6 +129,24 @@ final class JavaSkeleton {
     final List<Integer> parent = new ArrayList<>();
     int[] close;
     final List<Integer> concatenations = new ArrayList<>();
+    /** Comment spans in order, as start, end pairs: no name or literal is ever judged there. */
+    final List<Integer> comments = new ArrayList<>();
+  }
+
+  /** The points (sorted) that are not inside a comment. */
+  private static int[] outsideComments(int[] points, List<Integer> comments) {
+    int[] kept = new int[points.length];
+    int n = 0;
+    int c = 0;
+    for (int p : points) {
+      while (c < comments.size() && comments.get(c + 1) <= p) {
+        c += 2;
+      }
+      if (c >= comments.size() || p < comments.get(c)) {
+        kept[n++] = p;
+      }
+    }
+    return Arrays.copyOf(kept, n);
   }
 
   /** Lexes the text, or returns null when it is not well-formed enough to blank safely. */
@@ -126,7 +163,9 @@ final class JavaSkeleton {
       char c = text.charAt(i);
       if (c == '/' && i + 1 < n && text.charAt(i + 1) == '/') {
         int nl = text.indexOf('\n', i);
+        lx.comments.add(i);
         i = nl < 0 ? n : nl + 1;
+        lx.comments.add(i);
         continue;
       }
       if (c == '/' && i + 1 < n && text.charAt(i + 1) == '*') {
@@ -134,7 +173,9 @@ final class JavaSkeleton {
         if (end < 0) {
           return null;
         }
+        lx.comments.add(i);
         i = end + 2;
+        lx.comments.add(i);
         continue;
       }
       if (c == '"' || c == '\'') {

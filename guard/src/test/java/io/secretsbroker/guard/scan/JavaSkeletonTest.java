@@ -39,6 +39,22 @@ class JavaSkeletonTest {
   }
 
   @Test
+  void blank_secretNamedClass_methodBodiesStillBlankedButGetterKept() {
+    String text = "class SecretStore implements TokenSource {\n  int size() { return helper(1); }\n"
+        + "  String getToken() throws java.io.IOException {\n    if (ok) { return \"v\"; }\n    return null;\n  }\n}\n";
+    String out = blank(text);
+    assertThat(out).contains("class SecretStore implements TokenSource {", "if (ok) { return \"v\"; }")
+        .doesNotContain("helper");
+  }
+
+  @Test
+  void blank_contextWordOnlyInComments_methodBlanked() {
+    String text = "class A {\n  /** Rotates the secret. */\n  void rotate() {\n    // the token stays\n    run(\"x\");\n  }\n"
+        + "  String password;\n}\n";
+    assertThat(blank(text)).doesNotContain("run(");
+  }
+
+  @Test
   void blank_concatenatedLiterals_blockKept() {
     String text = "class A {\n  void f() { String k = \"AK\" + \"IA\"; }\n  String token;\n}\n";
     assertThat(blank(text)).contains("\"AK\" + \"IA\"");

@@ -9,20 +9,23 @@ import java.util.List;
  * parser spends its time only where a secret could be judged.
  *
  * <p>Design note. The lexer knows comments, string and character literals and text blocks, so
- * it finds every code brace pair ({@code { ... }}): class, method, lambda and initializer bodies,
- * array initializers, switch blocks. A block is <em>relevant</em> when a relevant point (a
- * secret-sounding word in code or in a literal, not in a comment, which never names or holds
- * a judged value; or a {@code +} joining string literals) lies
- * in it or in its header (the text since the previous {@code ;}, {@code {} or {@code }}, which
- * holds a method's name, a field's name or an annotation) or in the header of a method-like block
- * around it (a getter's name judges the literals its body returns, however deeply nested). The
- * name of an enclosing class judges nothing, so {@code class SecretStore} alone keeps no method
- * body. The interior of every outermost
- * irrelevant block is reduced to its line breaks plus its last line as blanks (tabs kept), so
- * every kept character keeps its line and column, and the result is still valid Java
- * ({@code void m() { }}, {@code x -> { }}, {@code new String[] { }}). The parser's cost follows
- * the characters it reads, so dropping them rather than blanking them matters. No literal whose
- * judgement depends on its surroundings loses those surroundings: they are all in the kept text.
+ * it finds every code brace pair ({@code { ... }}: class, method, lambda and initializer bodies,
+ * array initializers, switch blocks) and every string literal. A string literal is
+ * <em>relevant</em> when the {@link JavaAnalyzer} could judge it: a context word (a secret-sounding
+ * name, {@code getenv}, {@code keyspec}, ...; never one inside a comment, which names and holds
+ * nothing) lies in its statement, or the literal is part of a concatenation, or it sits inside
+ * the body of a method-like block whose header holds a context word (a getter's name judges the
+ * literals its body returns, however deeply nested). A literal's statement is taken generously:
+ * from the previous {@code ;} at its brace depth (or the brace that opened that depth) to the
+ * next one (or the closing brace), nested blocks included, so the key of
+ * {@code props.setProperty("password", "...")}, the variable of {@code String apiKey = "..."}, the
+ * annotation member of {@code @Value(password = "...")} and the sink of
+ * {@code new PBEKeySpec("...".toCharArray())} are always in it. Every block holding no relevant
+ * literal is emptied: its interior becomes its line breaks plus its last line as blanks (tabs
+ * kept), so every kept character keeps its line and column, and the result is still valid Java
+ * ({@code void m() { }}, {@code x -> { }}, {@code new String[] { }}). Comments go the same way
+ * (the analysis reads none). The parser's cost follows the characters it reads, blanks included,
+ * hence the dropped lines.
  *
  * <p>When the lexer cannot make sense of the text (unbalanced braces, an unterminated literal or
  * comment) it returns the text unchanged. Stateless; thread-safe.
@@ -31,44 +34,71 @@ final class JavaSkeleton {
   private JavaSkeleton() {}
 
   /**
-   * The text with irrelevant block interiors blanked.
+   * The text with the blocks that hold no relevant literal emptied.
    *
    * @param text   the Java source
-   * @param points sorted offsets of secret-sounding words in {@code text}
+   * @param points sorted offsets of context words in {@code text}
    */
   static String blank(String text, int[] points) {
-    Lexed lexed = lex(text);
-    if (lexed == null) {
+    Lexed lx = lex(text);
+    if (lx == null) {
       return text;
     }
-    int[] all = merge(outsideComments(points, lexed.comments), lexed.concatenations);
-    StringBuilder out = null;
-    int copied = 0; // text before this offset is already in out
-    int blocks = lexed.open.size();
+    int[] words = outsideComments(points, lx.comments);
+    int blocks = lx.open.size();
     boolean[] passDown = new boolean[blocks];
-    int blankedUntil = -1;
     for (int b = 0; b < blocks; b++) {
-      int open = lexed.open.get(b);
-      int close = lexed.close[b];
-      int parent = lexed.parent.get(b);
-      if (open < blankedUntil) {
-        continue; // inside a blanked block
-      }
-      int header = lexed.headerStart.get(b);
-      boolean own = any(all, header, open);
-      passDown[b] = (parent >= 0 && passDown[parent]) || (own && isMethodLike(text, header, open));
-      if (own || passDown[b] || any(all, open, close) || close == open + 1) {
-        continue;
-      }
-      if (out == null) {
-        out = new StringBuilder(text.length());
-      }
-      out.append(text, copied, open + 1);
-      blankInterior(text, open + 1, close, out);
-      copied = close;
-      blankedUntil = close;
+      int parent = lx.parent.get(b);
+      int header = lx.headerStart.get(b);
+      int open = lx.open.get(b);
+      passDown[b] = (parent >= 0 && passDown[parent]) || (any(words, header, open) && isMethodLike(text, header, open));
     }
-    return out == null ? text : out.append(text, copied, text.length()).toString();
+    boolean[] keep = new boolean[blocks];
+    for (int j = 0; j < lx.litStart.size(); j++) {
+      int block = lx.litBlock.get(j);
+      boolean relevant = lx.litConcatenated.get(j)
+          || any(words, lx.litStatementStart.get(j), lx.litStatementEnd.get(j))
+          || (block >= 0 && passDown[block]);
+      for (int b = relevant ? block : -1; b >= 0 && !keep[b]; b = lx.parent.get(b)) {
+        keep[b] = true;
+      }
+    }
+    // the spans to drop, in order: emptied block interiors, and the comments outside them
+    List<Integer> drops = new ArrayList<>();
+    int c = 0;
+    int lastEnd = 0;
+    for (int b = 0; b < blocks; b++) {
+      int open = lx.open.get(b);
+      int close = lx.close[b];
+      if (open < lastEnd || keep[b] || close == open + 1) {
+        continue; // inside an emptied block, kept, or empty already
+      }
+      for (; c < lx.comments.size() && lx.comments.get(c) < open; c += 2) {
+        drops.add(lx.comments.get(c));
+        drops.add(lx.comments.get(c + 1));
+      }
+      for (; c < lx.comments.size() && lx.comments.get(c) < close; c += 2) {
+        // inside the interior: goes with it
+      }
+      drops.add(open + 1);
+      drops.add(close);
+      lastEnd = close;
+    }
+    for (; c < lx.comments.size(); c += 2) {
+      drops.add(lx.comments.get(c));
+      drops.add(lx.comments.get(c + 1));
+    }
+    if (drops.isEmpty()) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    int copied = 0;
+    for (int d = 0; d < drops.size(); d += 2) {
+      out.append(text, copied, drops.get(d));
+      blankInterior(text, drops.get(d), drops.get(d + 1), out);
+      copied = drops.get(d + 1);
+    }
+    return out.append(text, copied, text.length()).toString();
   }
 
   /**
@@ -113,26 +143,6 @@ final class JavaSkeleton {
     return next < sorted.length && sorted[next] <= to;
   }
 
-  private static int[] merge(int[] a, List<Integer> b) {
-    int[] all = Arrays.copyOf(a, a.length + b.size());
-    for (int i = 0; i < b.size(); i++) {
-      all[a.length + i] = b.get(i);
-    }
-    Arrays.sort(all);
-    return all;
-  }
-
-  /** Brace pairs in order of their opening brace, with parents and headers, and literal joins. */
-  private static final class Lexed {
-    final List<Integer> open = new ArrayList<>();
-    final List<Integer> headerStart = new ArrayList<>();
-    final List<Integer> parent = new ArrayList<>();
-    int[] close;
-    final List<Integer> concatenations = new ArrayList<>();
-    /** Comment spans in order, as start, end pairs: no name or literal is ever judged there. */
-    final List<Integer> comments = new ArrayList<>();
-  }
-
   /** The points (sorted) that are not inside a comment. */
   private static int[] outsideComments(int[] points, List<Integer> comments) {
     int[] kept = new int[points.length];
@@ -149,11 +159,30 @@ final class JavaSkeleton {
     return Arrays.copyOf(kept, n);
   }
 
+  /** What the lexer found: brace pairs in order of their opening brace, string literals, comments. */
+  private static final class Lexed {
+    final List<Integer> open = new ArrayList<>();
+    /** Where each block's header starts: just after the previous {@code ;}, opening or closing brace. */
+    final List<Integer> headerStart = new ArrayList<>();
+    final List<Integer> parent = new ArrayList<>();
+    int[] close;
+    final List<Integer> litStart = new ArrayList<>();
+    /** The innermost block holding each literal, or -1. */
+    final List<Integer> litBlock = new ArrayList<>();
+    final List<Integer> litStatementStart = new ArrayList<>();
+    final List<Integer> litStatementEnd = new ArrayList<>();
+    final List<Boolean> litConcatenated = new ArrayList<>();
+    /** Comment spans in order, as start, end pairs. */
+    final List<Integer> comments = new ArrayList<>();
+  }
+
   /** Lexes the text, or returns null when it is not well-formed enough to blank safely. */
   private static Lexed lex(String text) {
     Lexed lx = new Lexed();
     List<Integer> closes = new ArrayList<>();
-    int[] stack = new int[16];
+    int[] stack = new int[16]; // block index per depth - 1
+    int[] statementStart = new int[17]; // per depth: the last ';' or the opening brace
+    List<Integer> pending = new ArrayList<>(); // literals whose statement has not ended, innermost last
     int depth = 0;
     int lastDelimiter = 0;
     char prevSignificant = 0; // last code character that is not whitespace; '"' after a string literal
@@ -179,12 +208,17 @@ final class JavaSkeleton {
         continue;
       }
       if (c == '"' || c == '\'') {
-        if (prevSignificant == '+' && c == '"') {
-          lx.concatenations.add(i);
-        }
         int end = c == '"' && text.startsWith("\"\"\"", i) ? endOfTextBlock(text, i + 3) : endOfQuoted(text, i + 1, c);
         if (end < 0) {
           return null;
+        }
+        if (c == '"') {
+          pending.add(lx.litStart.size());
+          lx.litStart.add(i);
+          lx.litBlock.add(depth > 0 ? stack[depth - 1] : -1);
+          lx.litStatementStart.add(statementStart[depth]);
+          lx.litStatementEnd.add(n);
+          lx.litConcatenated.add(prevSignificant == '+');
         }
         i = end;
         prevSignificant = c;
@@ -193,23 +227,28 @@ final class JavaSkeleton {
       if (c == '{') {
         if (depth == stack.length) {
           stack = Arrays.copyOf(stack, depth * 2);
+          statementStart = Arrays.copyOf(statementStart, depth * 2 + 1);
         }
         stack[depth++] = lx.open.size();
         lx.parent.add(depth >= 2 ? stack[depth - 2] : -1);
         lx.open.add(i);
         lx.headerStart.add(lastDelimiter);
         closes.add(-1);
+        statementStart[depth] = i;
         lastDelimiter = i + 1;
       } else if (c == '}') {
         if (depth == 0) {
           return null;
         }
+        endStatements(lx, pending, depth, i);
         closes.set(stack[--depth], i);
         lastDelimiter = i + 1;
       } else if (c == ';') {
+        endStatements(lx, pending, depth, i);
+        statementStart[depth] = i;
         lastDelimiter = i + 1;
       } else if (c == '+' && prevSignificant == '"') {
-        lx.concatenations.add(i);
+        lx.litConcatenated.set(lx.litStart.size() - 1, true);
       }
       if (!Character.isWhitespace(c)) {
         prevSignificant = c;
@@ -221,6 +260,23 @@ final class JavaSkeleton {
     }
     lx.close = closes.stream().mapToInt(Integer::intValue).toArray();
     return lx;
+  }
+
+  /** Ends, at {@code at}, the statement of every pending literal at {@code depth}. */
+  private static void endStatements(Lexed lx, List<Integer> pending, int depth, int at) {
+    while (!pending.isEmpty()) {
+      int j = pending.get(pending.size() - 1);
+      int block = lx.litBlock.get(j);
+      int litDepth = 0;
+      for (int b = block; b >= 0; b = lx.parent.get(b)) {
+        litDepth++;
+      }
+      if (litDepth != depth) {
+        return;
+      }
+      lx.litStatementEnd.set(j, at);
+      pending.remove(pending.size() - 1);
+    }
   }
 
   /** Offset just past the closing quote of a string or character literal, or -1. */

@@ -63,9 +63,23 @@ class JavaSkeletonTest {
   @Test
   void blank_bracesInLiteralsAndComments_ignored() {
     String text = "class A {\n  char c = '{';\n  String s = \"}{\";\n  // }\n  /* { */\n  String t = \"\"\"\n   }\"\n   \"\"\";\n"
-        + "  void f() { g('}'); }\n  String secret;\n}\n";
+        + "  void f() { g('}'); }\n  String secret = \"v\";\n}\n";
     String out = blank(text);
     assertThat(out).contains("char c = '{';", "String s = \"}{\";", "void f() {").doesNotContain("g('}')");
+  }
+
+  @Test
+  void blank_contextWordsWithoutLiterals_blockEmptied() {
+    String text = "class A {\n  void setToken(String token) {\n    this.token = token.strip();\n  }\n"
+        + "  void connect() {\n    props.setProperty(\"password\",\n        \"v\");\n  }\n}\n";
+    assertThat(blank(text)).doesNotContain("strip").contains("props.setProperty(\"password\",\n        \"v\");");
+  }
+
+  @Test
+  void blank_literalAfterNestedBlockInItsStatement_statementReachesTheKey() {
+    String text = "class A {\n  void f() {\n    map.put(\"password\", pick(() -> { return 1; }), \"v\");\n"
+        + "    other(\"w\");\n  }\n}\n";
+    assertThat(blank(text)).contains("map.put(\"password\"", "\"v\");");
   }
 
   @Test

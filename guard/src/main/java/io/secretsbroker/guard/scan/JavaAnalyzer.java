@@ -82,21 +82,42 @@ final class JavaAnalyzer {
       "accountkey", "account_key", "storagekey", "storage_key", "clientkey", "client_key", "hmackey", "hmac_key",
       "sessionkey", "appkey", "app_key", "sharedkey", "shared_key", "cryptokey", "cipherkey", "subscriptionkey",
       "licensekey", "sas"};
-  private static final AnchorScanner CONTEXT = AnchorScanner.anyCase(List.of(CONTEXT_WORDS));
+  /**
+   * Fragments of which every secret-sounding name ({@link Detector#isSecretName}: {@code pw},
+   * {@code passwd}, {@code API_KEY}, {@code app.key}, ...) and every sink or read the analysis knows
+   * holds one: where none stands in a literal's statement, the literal cannot be judged.
+   */
+  private static final String[] NAME_FRAGMENTS = {"pass", "pw", "secret", "token", "credential", "sas", "key",
+      "getenv", "getproperty", "getconnection"};
+  private static final AnchorScanner CONTEXT;
+
+  static {
+    List<String> words = new ArrayList<>(List.of(CONTEXT_WORDS));
+    words.addAll(List.of(NAME_FRAGMENTS));
+    CONTEXT = AnchorScanner.anyCase(words);
+  }
 
   /**
-   * Offsets (sorted) of every context word in {@code text}, matched in any ASCII case; empty when
-   * the file holds none and need not be parsed.
+   * Offsets (sorted) of every name fragment in {@code text}, matched in any ASCII case; empty when
+   * the file holds no context word and need not be parsed.
    */
   static int[] contextPoints(String text) {
     int[][] points = {new int[8]};
     int[] count = {0};
+    boolean[] context = {false};
     CONTEXT.scan(text, (word, at) -> {
+      if (word < CONTEXT_WORDS.length) {
+        context[0] = true;
+        return;
+      }
       if (count[0] == points[0].length) {
         points[0] = Arrays.copyOf(points[0], count[0] * 2);
       }
       points[0][count[0]++] = at;
     });
+    if (!context[0]) {
+      return new int[0];
+    }
     int[] sorted = Arrays.copyOf(points[0], count[0]);
     Arrays.sort(sorted);
     return sorted;

@@ -11,21 +11,26 @@ import java.util.List;
  * <p>Design note. The lexer knows comments, string and character literals and text blocks, so
  * it finds every code brace pair ({@code { ... }}: class, method, lambda and initializer bodies,
  * array initializers, switch blocks) and every string literal. A string literal is
- * <em>relevant</em> when the {@link JavaAnalyzer} could judge it: a context word (a secret-sounding
- * name, {@code getenv}, {@code keyspec}, ...; never one inside a comment, which names and holds
- * nothing) lies in its statement, or the literal is part of a concatenation, or it sits inside
- * the body of a method-like block whose header holds a context word (a getter's name judges the
+ * <em>relevant</em> when the {@link JavaAnalyzer} could judge it: a name fragment (of a
+ * secret-sounding name, {@code getenv}, {@code keyspec}, ...; never one inside a comment, which
+ * names and holds nothing) lies in its statement, or the literal is part of a concatenation or
+ * holds an escape (its value then differs from the text the format rules saw), or it sits inside
+ * the body of a method-like block whose header holds a name fragment (a getter's name judges the
  * literals its body returns, however deeply nested). A literal's statement is taken generously:
  * from the previous {@code ;} at its brace depth (or the brace that opened that depth) to the
  * next one (or the closing brace), nested blocks included, so the key of
  * {@code props.setProperty("password", "...")}, the variable of {@code String apiKey = "..."}, the
  * annotation member of {@code @Value(password = "...")} and the sink of
- * {@code new PBEKeySpec("...".toCharArray())} are always in it. Every block holding no relevant
- * literal is emptied: its interior becomes its line breaks plus its last line as blanks (tabs
- * kept), so every kept character keeps its line and column, and the result is still valid Java
- * ({@code void m() { }}, {@code x -> { }}, {@code new String[] { }}). Comments go the same way
- * (the analysis reads none). The parser's cost follows the characters it reads, blanks included,
- * hence the dropped lines.
+ * {@code new PBEKeySpec("...".toCharArray())} are always in it. What holds no relevant literal is
+ * emptied: a block's interior, a statement inside braces (from the {@code ;} or brace before it
+ * to its own {@code ;}, outside parentheses, without a {@code case} or {@code default} label, not
+ * followed by {@code else} nor starting with {@code while}, so {@code for} headers, switch labels,
+ * braceless if-else and do-while stay whole) and every comment. An emptied span keeps
+ * its line breaks and its last line as blanks (tabs kept), so every kept character keeps its line
+ * and column, and the result is still valid Java ({@code void m() { }}, {@code x -> { }},
+ * {@code new String[] { }}, a lone {@code ;}). The parser's cost follows the characters it
+ * reads, blanks included, hence the dropped lines. Should a skeleton ever fail to parse, the
+ * analyzer parses the whole text instead.
  *
  * <p>When the lexer cannot make sense of the text (unbalanced braces, an unterminated literal or
  * comment) it returns the text unchanged. Stateless; thread-safe.
@@ -34,10 +39,10 @@ final class JavaSkeleton {
   private JavaSkeleton() {}
 
   /**
-   * The text with the blocks that hold no relevant literal emptied.
+   * The text with the blocks, statements and comments that hold no relevant literal emptied.
    *
    * @param text   the Java source
-   * @param points sorted offsets of context words in {@code text}
+   * @param points sorted offsets of name fragments in {@code text} (see {@link JavaAnalyzer#contextPoints})
    */
   static String blank(String text, int[] points) {
     Lexed lx = lex(text);
@@ -54,51 +59,97 @@ final class JavaSkeleton {
       passDown[b] = (parent >= 0 && passDown[parent]) || (any(words, header, open) && isMethodLike(text, header, open));
     }
     boolean[] keep = new boolean[blocks];
+    int[] relevant = new int[lx.litStart.size()];
+    int relevantCount = 0;
     for (int j = 0; j < lx.litStart.size(); j++) {
       int block = lx.litBlock.get(j);
-      boolean relevant = lx.litConcatenated.get(j)
+      if (lx.litConcatenated.get(j) || lx.litEscaped.get(j)
           || any(words, lx.litStatementStart.get(j), lx.litStatementEnd.get(j))
-          || (block >= 0 && passDown[block]);
-      for (int b = relevant ? block : -1; b >= 0 && !keep[b]; b = lx.parent.get(b)) {
-        keep[b] = true;
+          || (block >= 0 && passDown[block])) {
+        relevant[relevantCount++] = lx.litStart.get(j);
+        for (int b = block; b >= 0 && !keep[b]; b = lx.parent.get(b)) {
+          keep[b] = true;
+        }
       }
     }
-    // the spans to drop, in order: emptied block interiors, and the comments outside them
-    List<Integer> drops = new ArrayList<>();
-    int c = 0;
-    int lastEnd = 0;
+    relevant = Arrays.copyOf(relevant, relevantCount);
+    // candidate spans to drop: emptied block interiors, statements without a relevant literal, comments
+    List<long[]> spans = new ArrayList<>();
     for (int b = 0; b < blocks; b++) {
-      int open = lx.open.get(b);
-      int close = lx.close[b];
-      if (open < lastEnd || keep[b] || close == open + 1) {
-        continue; // inside an emptied block, kept, or empty already
+      if (!keep[b]) {
+        spans.add(new long[] {lx.open.get(b) + 1, lx.close[b]});
       }
-      for (; c < lx.comments.size() && lx.comments.get(c) < open; c += 2) {
-        drops.add(lx.comments.get(c));
-        drops.add(lx.comments.get(c + 1));
+    }
+    for (int k = 0; k < lx.statements.size(); k += 2) {
+      int from = lx.statements.get(k) + 1;
+      int to = lx.statements.get(k + 1);
+      if (!any(relevant, from, to) && !hasSwitchLabel(text, from, to)
+          && !codeStartsWith(text, to + 1, "else") && !codeStartsWith(text, from, "while")) {
+        spans.add(new long[] {from, to});
       }
-      for (; c < lx.comments.size() && lx.comments.get(c) < close; c += 2) {
-        // inside the interior: goes with it
-      }
-      drops.add(open + 1);
-      drops.add(close);
-      lastEnd = close;
     }
-    for (; c < lx.comments.size(); c += 2) {
-      drops.add(lx.comments.get(c));
-      drops.add(lx.comments.get(c + 1));
+    for (int k = 0; k < lx.comments.size(); k += 2) {
+      spans.add(new long[] {lx.comments.get(k), lx.comments.get(k + 1)});
     }
-    if (drops.isEmpty()) {
-      return text;
-    }
-    StringBuilder out = new StringBuilder(text.length());
+    spans.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(y[1], x[1]));
+    StringBuilder out = null;
     int copied = 0;
-    for (int d = 0; d < drops.size(); d += 2) {
-      out.append(text, copied, drops.get(d));
-      blankInterior(text, drops.get(d), drops.get(d + 1), out);
-      copied = drops.get(d + 1);
+    for (long[] span : spans) {
+      int from = (int) span[0];
+      int to = (int) span[1];
+      if (from < copied || to <= from) {
+        continue; // inside a span already dropped, or empty
+      }
+      if (out == null) {
+        out = new StringBuilder(text.length());
+      }
+      out.append(text, copied, from);
+      blankInterior(text, from, to, out);
+      copied = to;
     }
-    return out.append(text, copied, text.length()).toString();
+    return out == null ? text : out.append(text, copied, text.length()).toString();
+  }
+
+  /**
+   * Whether the code from {@code at} (past blanks and comments) starts with {@code word}: a
+   * statement followed by {@code else} is an if's branch, one starting with {@code while} may end a
+   * {@code do} whose body is the statement before.
+   */
+  private static boolean codeStartsWith(String text, int at, String word) {
+    int i = at;
+    int n = text.length();
+    while (i < n) {
+      char c = text.charAt(i);
+      if (Character.isWhitespace(c)) {
+        i++;
+      } else if (text.startsWith("//", i)) {
+        int nl = text.indexOf('\n', i);
+        i = nl < 0 ? n : nl + 1;
+      } else if (text.startsWith("/*", i)) {
+        int end = text.indexOf("*/", i + 2);
+        i = end < 0 ? n : end + 2;
+      } else {
+        break;
+      }
+    }
+    int end = i + word.length();
+    return text.startsWith(word, i) && (end == n || !Character.isJavaIdentifierPart(text.charAt(end)));
+  }
+
+  /** Whether {@code case} or {@code default} stands as a word in the span: a switch label must stay. */
+  private static boolean hasSwitchLabel(String text, int from, int to) {
+    return hasWord(text, "case", from, to) || hasWord(text, "default", from, to);
+  }
+
+  private static boolean hasWord(String text, String word, int from, int to) {
+    for (int at = text.indexOf(word, from); at >= 0 && at + word.length() <= to; at = text.indexOf(word, at + 1)) {
+      boolean before = at == 0 || !Character.isJavaIdentifierPart(text.charAt(at - 1));
+      int after = at + word.length();
+      if (before && (after == text.length() || !Character.isJavaIdentifierPart(text.charAt(after)))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -172,8 +223,15 @@ final class JavaSkeleton {
     final List<Integer> litStatementStart = new ArrayList<>();
     final List<Integer> litStatementEnd = new ArrayList<>();
     final List<Boolean> litConcatenated = new ArrayList<>();
+    /** Whether a literal holds a backslash: its value differs from its text, which the format rules saw. */
+    final List<Boolean> litEscaped = new ArrayList<>();
     /** Comment spans in order, as start, end pairs. */
     final List<Integer> comments = new ArrayList<>();
+    /**
+     * Droppable statements inside braces, as pairs: the {@code ;} or {@code {} before each and its
+     * own {@code ;}, both outside parentheses (so no {@code for} header is cut), nested blocks included.
+     */
+    final List<Integer> statements = new ArrayList<>();
   }
 
   /** Lexes the text, or returns null when it is not well-formed enough to blank safely. */
@@ -182,6 +240,8 @@ final class JavaSkeleton {
     List<Integer> closes = new ArrayList<>();
     int[] stack = new int[16]; // block index per depth - 1
     int[] statementStart = new int[17]; // per depth: the last ';' or the opening brace
+    int[] parens = new int[17]; // per depth: open parentheses
+    int[] parensAtStart = new int[17]; // per depth: open parentheses at statementStart
     List<Integer> pending = new ArrayList<>(); // literals whose statement has not ended, innermost last
     int depth = 0;
     int lastDelimiter = 0;
@@ -219,6 +279,7 @@ final class JavaSkeleton {
           lx.litStatementStart.add(statementStart[depth]);
           lx.litStatementEnd.add(n);
           lx.litConcatenated.add(prevSignificant == '+');
+          lx.litEscaped.add(text.indexOf('\\', i) >= 0 && text.indexOf('\\', i) < end);
         }
         i = end;
         prevSignificant = c;
@@ -228,6 +289,8 @@ final class JavaSkeleton {
         if (depth == stack.length) {
           stack = Arrays.copyOf(stack, depth * 2);
           statementStart = Arrays.copyOf(statementStart, depth * 2 + 1);
+          parens = Arrays.copyOf(parens, depth * 2 + 1);
+          parensAtStart = Arrays.copyOf(parensAtStart, depth * 2 + 1);
         }
         stack[depth++] = lx.open.size();
         lx.parent.add(depth >= 2 ? stack[depth - 2] : -1);
@@ -235,6 +298,8 @@ final class JavaSkeleton {
         lx.headerStart.add(lastDelimiter);
         closes.add(-1);
         statementStart[depth] = i;
+        parens[depth] = 0;
+        parensAtStart[depth] = 0;
         lastDelimiter = i + 1;
       } else if (c == '}') {
         if (depth == 0) {
@@ -245,8 +310,17 @@ final class JavaSkeleton {
         lastDelimiter = i + 1;
       } else if (c == ';') {
         endStatements(lx, pending, depth, i);
+        if (depth > 0 && parens[depth] == 0 && parensAtStart[depth] == 0) {
+          lx.statements.add(statementStart[depth]);
+          lx.statements.add(i);
+        }
         statementStart[depth] = i;
+        parensAtStart[depth] = parens[depth];
         lastDelimiter = i + 1;
+      } else if (c == '(') {
+        parens[depth]++;
+      } else if (c == ')') {
+        parens[depth]--;
       } else if (c == '+' && prevSignificant == '"') {
         lx.litConcatenated.set(lx.litStart.size() - 1, true);
       }

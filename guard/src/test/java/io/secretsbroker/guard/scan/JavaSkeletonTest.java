@@ -2,6 +2,8 @@ package io.secretsbroker.guard.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.javaparser.JavaParser;
+import com.github.javaparser.ParserConfiguration;
 import org.junit.jupiter.api.Test;
 
 class JavaSkeletonTest {
@@ -11,10 +13,12 @@ class JavaSkeletonTest {
     String[] after = out.split("\n", -1);
     assertThat(after).hasSameSizeAs(before);
     for (int i = 0; i < before.length; i++) {
-      int closing = before[i].lastIndexOf('}');
-      if (closing >= 0 && after[i].length() >= closing) {
-        // what follows a block's closing brace keeps its column
-        assertThat(after[i].substring(Math.max(0, closing))).isEqualTo(before[i].substring(closing));
+      for (int col = 0; col < after[i].length(); col++) {
+        if (!Character.isWhitespace(after[i].charAt(col))) {
+          // every kept character keeps its line and column
+          assertThat(col).as("line %d", i + 1).isLessThan(before[i].length());
+          assertThat(after[i].charAt(col)).as("line %d column %d", i + 1, col + 1).isEqualTo(before[i].charAt(col));
+        }
       }
     }
     return out;
@@ -65,7 +69,7 @@ class JavaSkeletonTest {
     String text = "class A {\n  char c = '{';\n  String s = \"}{\";\n  // }\n  /* { */\n  String t = \"\"\"\n   }\"\n   \"\"\";\n"
         + "  void f() { g('}'); }\n  String secret = \"v\";\n}\n";
     String out = blank(text);
-    assertThat(out).contains("char c = '{';", "String s = \"}{\";", "void f() {").doesNotContain("g('}')");
+    assertThat(out).contains("void f() {", "String secret = \"v\";").doesNotContain("g('}')", "\"}{\"", "'{'");
   }
 
   @Test
@@ -80,6 +84,18 @@ class JavaSkeletonTest {
     String text = "class A {\n  void f() {\n    map.put(\"password\", pick(() -> { return 1; }), \"v\");\n"
         + "    other(\"w\");\n  }\n}\n";
     assertThat(blank(text)).contains("map.put(\"password\"", "\"v\");");
+  }
+
+  @Test
+  void blank_statementsWithoutRelevantLiterals_droppedAndSkeletonStillParses() {
+    String text = "class A {\n  void f(int x) {\n    if (x > 0) run(\"a\"); else run(\"b\");\n"
+        + "    for (int i = 0; i < size(\"c\"); i++) log(\"d\");\n    switch (x) {\n      case 1: log(\"e\"); break;\n"
+        + "      default: log(\"f\");\n    }\n    do log(\"g\"); while (x-- > 0);\n    String pw = \"v\";\n  }\n"
+        + "  enum E { A, B; }\n  String token;\n}\n";
+    String out = blank(text);
+    assertThat(out).contains("String pw = \"v\";", "do log(\"g\"); while (x-- > 0);").doesNotContain("\"b\"", "\"e\"");
+    ParserConfiguration raw = new ParserConfiguration().setLanguageLevel(ParserConfiguration.LanguageLevel.RAW);
+    assertThat(new JavaParser(raw).parse(out).isSuccessful()).as(out).isTrue();
   }
 
   @Test

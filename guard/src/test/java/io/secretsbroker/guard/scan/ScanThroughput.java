@@ -14,8 +14,10 @@ import java.util.Random;
  * files (about 5% of them holding a secret). Run after {@code ./mvnw -B -o -pl guard -am verify}:
  * <pre>
  * java -XX:ActiveProcessorCount=1 -cp guard/target/secretsbroker-guard.jar:guard/target/test-classes \
- *   io.secretsbroker.guard.scan.ScanThroughput [MB] [rounds]
+ *   io.secretsbroker.guard.scan.ScanThroughput [MB|DIR] [rounds]
  * </pre>
+ * With a directory instead of a size it scans that tree (say {@code .}, this repository, whose
+ * Java sources mention secrets everywhere) without generating anything.
  * Prints MB/s per round (the first rounds warm the JIT) and the best and median of the rest, by
  * wall-clock time and, because the build machine's cores are shared, by the scanning thread's own
  * CPU time (which excludes time the thread spent waiting for a core).
@@ -24,11 +26,20 @@ public final class ScanThroughput {
   private ScanThroughput() {}
 
   public static void main(String[] args) throws IOException {
-    int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 40;
+    String what = args.length > 0 ? args[0] : "40";
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
-    Path root = Files.createTempDirectory("guard-bench");
-    long bytes = generate(root, megabytes * 1_000_000L);
-    Scanner scanner = Scanner.create(List.of(), null);
+    Path root;
+    long bytes;
+    Scanner scanner;
+    if (what.chars().allMatch(Character::isDigit)) {
+      root = Files.createTempDirectory("guard-bench");
+      bytes = generate(root, Integer.parseInt(what) * 1_000_000L);
+      scanner = Scanner.create(List.of(), null);
+    } else {
+      root = Path.of(what); // an existing tree, e.g. this repository, scanned like its self-scan
+      scanner = Scanner.create(List.of("guard/src/test/resources/corpus/**"), null);
+      bytes = scanner.scan(List.of(root)).bytes();
+    }
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     double[] rates = new double[rounds];
     double[] cpuRates = new double[rounds];

@@ -83,49 +83,50 @@ final class JavaAnalyzer {
       "sessionkey", "appkey", "app_key", "sharedkey", "shared_key", "cryptokey", "cipherkey", "subscriptionkey",
       "licensekey", "sas"};
   /**
-   * Fragments of which every secret-sounding name ({@link Detector#isSecretName}: {@code pw},
-   * {@code passwd}, {@code API_KEY}, {@code app.key}, ...) and every sink or read the analysis knows
-   * holds one: where none stands in a literal's statement, the literal cannot be judged.
+   * Fragments that a secret-sounding name ({@link Detector#isSecretName}) holds when it holds no
+   * context word: {@code pw}, {@code app.key}, {@code clientKey}. They are common in code
+   * ({@code key}), so one counts only inside a secret-sounding identifier or literal.
    */
-  private static final String[] NAME_FRAGMENTS = {"pass", "pw", "secret", "token", "credential", "sas", "key",
-      "getenv", "getproperty", "getconnection"};
+  private static final String[] WEAK_FRAGMENTS = {"pw", "key"};
   private static final AnchorScanner CONTEXT;
 
   static {
     List<String> words = new ArrayList<>(List.of(CONTEXT_WORDS));
-    words.addAll(List.of(NAME_FRAGMENTS));
+    words.addAll(List.of(WEAK_FRAGMENTS));
     CONTEXT = AnchorScanner.anyCase(words);
   }
 
   /**
-   * Offsets (sorted) of every name fragment in {@code text}, matched in any ASCII case; empty when
-   * the file holds no context word and need not be parsed.
+   * Where context words and weak fragments stand in a text, each sorted; both empty when the
+   * text holds no context word and need not be parsed.
    */
-  static int[] contextPoints(String text) {
-    int[][] points = {new int[8]};
-    int[] count = {0};
-    boolean[] context = {false};
+  record Points(int[] words, int[] weak) {
+    static final Points NONE = new Points(new int[0], new int[0]);
+  }
+
+  static Points contextPoints(String text) {
+    int[][] found = {new int[8], new int[8]};
+    int[] count = {0, 0};
     CONTEXT.scan(text, (word, at) -> {
-      if (word < CONTEXT_WORDS.length) {
-        context[0] = true;
-        return;
+      int kind = word < CONTEXT_WORDS.length ? 0 : 1;
+      if (count[kind] == found[kind].length) {
+        found[kind] = Arrays.copyOf(found[kind], count[kind] * 2);
       }
-      if (count[0] == points[0].length) {
-        points[0] = Arrays.copyOf(points[0], count[0] * 2);
-      }
-      points[0][count[0]++] = at;
+      found[kind][count[kind]++] = at;
     });
-    if (!context[0]) {
-      return new int[0];
+    if (count[0] == 0) {
+      return Points.NONE;
     }
-    int[] sorted = Arrays.copyOf(points[0], count[0]);
-    Arrays.sort(sorted);
-    return sorted;
+    int[] words = Arrays.copyOf(found[0], count[0]);
+    int[] weak = Arrays.copyOf(found[1], count[1]);
+    Arrays.sort(words);
+    Arrays.sort(weak);
+    return new Points(words, weak);
   }
 
   void analyze(SourceText src) {
-    int[] points = contextPoints(src.text);
-    if (points.length == 0) {
+    Points points = contextPoints(src.text);
+    if (points.words().length == 0) {
       return;
     }
     String skeleton = JavaSkeleton.blank(src.text, points);

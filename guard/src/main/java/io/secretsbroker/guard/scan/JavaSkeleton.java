@@ -1,5 +1,6 @@
 package io.secretsbroker.guard.scan;
 
+import io.secretsbroker.guard.Detector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,12 +12,13 @@ import java.util.List;
  * <p>Design note. The lexer knows comments, string and character literals and text blocks, so
  * it finds every code brace pair ({@code { ... }}: class, method, lambda and initializer bodies,
  * array initializers, switch blocks) and every string literal. A string literal is
- * <em>relevant</em> when the {@link JavaAnalyzer} could judge it: a name fragment (of a
- * secret-sounding name, {@code getenv}, {@code keyspec}, ...; never one inside a comment, which
- * names and holds nothing) lies in its statement, or the literal is part of a concatenation or
+ * <em>relevant</em> when the {@link JavaAnalyzer} could judge it: a context word
+ * ({@code password}, {@code token}, {@code getenv}, {@code keyspec}, ...) or a secret-sounding
+ * identifier or literal ({@code pw}, {@code clientKey}, {@code "app.key"}; never in a comment,
+ * which names and holds nothing) lies in its statement, or the literal is part of a concatenation or
  * holds an escape (its value then differs from the text the format rules saw), or it sits inside
- * the body of a method-like block whose header holds a name fragment (a getter's name judges the
- * literals its body returns, however deeply nested). A literal's statement is taken generously:
+ * the body of a getter of a secret-sounding name ({@code getApiKey()}: the getter's name judges
+ * the literals its body returns, however deeply nested). A literal's statement is taken generously:
  * from the previous {@code ;} at its brace depth (or the brace that opened that depth) to the
  * next one (or the closing brace), nested blocks included, so the key of
  * {@code props.setProperty("password", "...")}, the variable of {@code String apiKey = "..."}, the
@@ -42,21 +44,22 @@ final class JavaSkeleton {
    * The text with the blocks, statements and comments that hold no relevant literal emptied.
    *
    * @param text   the Java source
-   * @param points sorted offsets of name fragments in {@code text} (see {@link JavaAnalyzer#contextPoints})
+   * @param points where context words and weak name fragments stand ({@link JavaAnalyzer#contextPoints})
    */
-  static String blank(String text, int[] points) {
+  static String blank(String text, JavaAnalyzer.Points points) {
     Lexed lx = lex(text);
     if (lx == null) {
       return text;
     }
-    int[] words = outsideComments(points, lx.comments);
+    int[] words = merge(outsideComments(points.words(), lx.comments),
+        secretNamed(text, outsideComments(points.weak(), lx.comments), lx));
     int blocks = lx.open.size();
     boolean[] passDown = new boolean[blocks];
     for (int b = 0; b < blocks; b++) {
       int parent = lx.parent.get(b);
       int header = lx.headerStart.get(b);
       int open = lx.open.get(b);
-      passDown[b] = (parent >= 0 && passDown[parent]) || (any(words, header, open) && isMethodLike(text, header, open));
+      passDown[b] = (parent >= 0 && passDown[parent]) || isSecretGetter(text, header, open);
     }
     boolean[] keep = new boolean[blocks];
     int[] relevant = new int[lx.litStart.size()];
@@ -171,17 +174,83 @@ final class JavaSkeleton {
   }
 
   /**
-   * Whether a block's header ends like a method's: {@code )}, perhaps with a {@code throws} clause.
-   * Control statements, records and anonymous classes also pass; a class, interface or enum header
-   * ({@code class SecretStore implements TokenSource}) does not, nor a lambda's ({@code ->}).
+   * Whether a block's header declares a getter of a secret-sounding name ({@code getApiKey()},
+   * perhaps with a {@code throws} clause): the analysis judges the literals such a method returns.
    */
-  static boolean isMethodLike(String text, int headerStart, int open) {
-    String header = text.substring(headerStart, open).strip();
-    if (header.endsWith(")")) {
-      return true;
+  static boolean isSecretGetter(String text, int headerStart, int open) {
+    String header = text.substring(headerStart, open);
+    int close = header.lastIndexOf(')');
+    if (close < 0) {
+      return false;
     }
-    int paren = header.lastIndexOf(')');
-    return paren >= 0 && header.substring(paren + 1).strip().startsWith("throws");
+    String tail = header.substring(close + 1).strip();
+    if (!tail.isEmpty() && !tail.startsWith("throws")) {
+      return false;
+    }
+    int depth = 0;
+    int paren = close;
+    for (; paren >= 0; paren--) {
+      char c = header.charAt(paren);
+      if (c == ')') {
+        depth++;
+      } else if (c == '(' && --depth == 0) {
+        break;
+      }
+    }
+    int end = paren;
+    while (end > 0 && Character.isWhitespace(header.charAt(end - 1))) {
+      end--;
+    }
+    int start = end;
+    while (start > 0 && Character.isJavaIdentifierPart(header.charAt(start - 1))) {
+      start--;
+    }
+    String name = header.substring(Math.max(start, 0), Math.max(end, 0));
+    return name.startsWith("get") && name.length() > 3 && Detector.isSecretName(name.substring(3));
+  }
+
+  /**
+   * The weak fragments ({@code key}, {@code pw}) that stand in a secret-sounding name: the
+   * identifier around them, or the string literal holding them.
+   */
+  private static int[] secretNamed(String text, int[] weak, Lexed lx) {
+    int[] kept = new int[weak.length];
+    int n = 0;
+    for (int p : weak) {
+      int lit = literalAt(lx, p);
+      String name;
+      if (lit >= 0) {
+        name = text.substring(lx.litStart.get(lit) + 1, Math.max(lx.litStart.get(lit) + 1, lx.litEnd.get(lit) - 1));
+      } else {
+        int from = p;
+        while (from > 0 && Character.isJavaIdentifierPart(text.charAt(from - 1))) {
+          from--;
+        }
+        int to = p;
+        while (to < text.length() && Character.isJavaIdentifierPart(text.charAt(to))) {
+          to++;
+        }
+        name = text.substring(from, to);
+      }
+      if (Detector.isSecretName(name)) {
+        kept[n++] = p;
+      }
+    }
+    return Arrays.copyOf(kept, n);
+  }
+
+  /** The index of the string literal spanning {@code at}, or -1. */
+  private static int literalAt(Lexed lx, int at) {
+    int i = java.util.Collections.binarySearch(lx.litStart, at);
+    int lit = i >= 0 ? i : -i - 2;
+    return lit >= 0 && at < lx.litEnd.get(lit) ? lit : -1;
+  }
+
+  private static int[] merge(int[] a, int[] b) {
+    int[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    Arrays.sort(all);
+    return all;
   }
 
   /** Whether a sorted array holds a value in [from, to]. */
@@ -218,6 +287,7 @@ final class JavaSkeleton {
     final List<Integer> parent = new ArrayList<>();
     int[] close;
     final List<Integer> litStart = new ArrayList<>();
+    final List<Integer> litEnd = new ArrayList<>();
     /** The innermost block holding each literal, or -1. */
     final List<Integer> litBlock = new ArrayList<>();
     final List<Integer> litStatementStart = new ArrayList<>();
@@ -275,6 +345,7 @@ final class JavaSkeleton {
         if (c == '"') {
           pending.add(lx.litStart.size());
           lx.litStart.add(i);
+          lx.litEnd.add(end);
           lx.litBlock.add(depth > 0 ? stack[depth - 1] : -1);
           lx.litStatementStart.add(statementStart[depth]);
           lx.litStatementEnd.add(n);

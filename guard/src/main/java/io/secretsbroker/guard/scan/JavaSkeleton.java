@@ -145,7 +145,11 @@ final class JavaSkeleton {
   }
 
   private static boolean hasWord(String text, String word, int from, int to) {
-    for (int at = text.indexOf(word, from); at >= 0 && at + word.length() <= to; at = text.indexOf(word, at + 1)) {
+    char first = word.charAt(0);
+    for (int at = from; at + word.length() <= to; at++) {
+      if (text.charAt(at) != first || !text.startsWith(word, at)) {
+        continue;
+      }
       boolean before = at == 0 || !Character.isJavaIdentifierPart(text.charAt(at - 1));
       int after = at + word.length();
       if (before && (after == text.length() || !Character.isJavaIdentifierPart(text.charAt(after)))) {

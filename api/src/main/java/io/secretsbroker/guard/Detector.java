@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
  * The guard's detection rules, shared by the runtime guard and the source scanner.
  *
  * <p>Design note. Format rules ({@link #scanText}) are regular expressions behind literal anchors:
- * a rule's expression runs only when the text contains one of its anchors ({@code AKIA},
- * {@code ghp_}, {@code AccountKey}, ...), found with {@link String#indexOf}, so text without any
- * anchor costs a handful of vectorised searches. Keyed rules ({@link #scanAssignment}) judge a
+ * one Aho-Corasick pass ({@link AnchorScanner}) finds every anchor of every rule ({@code AKIA},
+ * {@code ghp_}, {@code accountkey}, ...), and a rule's expression then runs only at its anchors'
+ * occurrences, in a bounded window, so text without any anchor costs one pass over its
+ * characters. Keyed rules ({@link #scanAssignment}) judge a
  * value by the name it is assigned to: a secret-sounding name ({@link #isSecretName}) plus a value
  * that is not a placeholder or reference ({@link #isPlaceholderOrReference}) and whose Shannon
  * entropy is high enough ({@link #entropy}). UUIDs, git hashes and integrity hashes never match a
@@ -28,73 +29,89 @@ import java.util.regex.Pattern;
  */
 public final class Detector {
   private static final Detector DEFAULTS = new Detector();
-  /** Default distance from a match's start to its anchor: the anchor starts the match. */
-  private static final int BACK = 0;
 
   private final List<FormatRule> formatRules;
+  private final AnchorScanner anchorScanner;
+  /** For each anchor of {@link #anchorScanner}, the index of its rule in {@link #formatRules}. */
+  private final int[] anchorOwner;
 
   private Detector() {
     this.formatRules = List.of(
         new FormatRule(Rule.AWS_ACCESS_KEY_ID,
             Pattern.compile("(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Za-z0-9])"),
-            1, anchors("AKIA", "ASIA", "ABIA", "ACCA", "A3T"), (t, m) -> looksRandom(m.group(1).substring(4))),
+            1, exact("AKIA", "ASIA", "ABIA", "ACCA", "A3T"), (t, m) -> looksRandom(m.group(1).substring(4))),
         new FormatRule(Rule.AWS_SECRET_ACCESS_KEY,
             Pattern.compile("(?i:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key|aws_?secret)"
                 + "[\"']?\\s*(?:=>|=|:|,)\\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"),
-            1, anchors("ecret", "ECRET"), (t, m) -> isAwsSecretShape(m.group(1)), 8),
+            1, anyCase("ecret"), (t, m) -> isAwsSecretShape(m.group(1)), 8,
+            (t, from) -> "aAsS".indexOf(t.charAt(from)) >= 0, WINDOW),
         new FormatRule(Rule.PRIVATE_KEY,
             Pattern.compile("-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----"),
-            0, anchors("PRIVATE KEY"), (t, m) -> privateKeyBody(t, m.end()) != null, 48),
+            0, exact("-----BEGIN "), (t, m) -> privateKeyBody(t, m.end()) != null),
         new FormatRule(Rule.GITHUB_TOKEN,
             Pattern.compile("(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})"
                 + "(?![A-Za-z0-9_])"),
-            1, anchors("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"), (t, m) -> looksRandom(m.group(1).substring(4))),
+            1, exact("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"), (t, m) -> looksRandom(m.group(1).substring(4))),
         new FormatRule(Rule.GITLAB_TOKEN,
             Pattern.compile("(?<![A-Za-z0-9_-])(gl(?:pat|dt|rt|ptt|soat|oas|cbt|ft|imt)-[A-Za-z0-9_-]{20,64})(?![A-Za-z0-9_-])"),
-            1, anchors("glpat-", "gldt-", "glrt-", "glptt-", "glsoat-", "gloas-", "glcbt-", "glft-", "glimt-"),
+            1, exact("glpat-", "gldt-", "glrt-", "glptt-", "glsoat-", "gloas-", "glcbt-", "glft-", "glimt-"),
             (t, m) -> looksRandom(m.group(1).substring(m.group(1).indexOf('-') + 1))),
         new FormatRule(Rule.SLACK_TOKEN,
             Pattern.compile("(?<![A-Za-z0-9-])(xox[abposre]-[A-Za-z0-9-]{10,250}|xapp-\\d-[A-Za-z0-9-]{10,250})"),
-            1, anchors("xoxb-", "xoxa-", "xoxp-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "xapp-"),
+            1, exact("xoxb-", "xoxa-", "xoxp-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "xapp-"),
             (t, m) -> looksRandom(m.group(1).substring(5))),
         new FormatRule(Rule.SLACK_WEBHOOK,
             Pattern.compile("https://hooks\\.slack\\.com/(?:services|workflows|triggers)/([A-Za-z0-9_/]{20,})"),
-            1, anchors("hooks.slack.com/"), (t, m) -> looksRandom(m.group(1)), 8),
+            1, exact("https://hooks.slack.com/"), (t, m) -> looksRandom(m.group(1))),
         new FormatRule(Rule.STRIPE_KEY,
             Pattern.compile("(?<![A-Za-z0-9_])((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{24,247})(?![A-Za-z0-9_])"),
-            1, anchors("sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"),
+            1, exact("sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"),
             (t, m) -> looksRandom(m.group(1).substring(8))),
         new FormatRule(Rule.GOOGLE_API_KEY,
             Pattern.compile("(?<![A-Za-z0-9_-])(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])"),
-            1, anchors("AIza"), (t, m) -> looksRandom(m.group(1).substring(4))),
+            1, exact("AIza"), (t, m) -> looksRandom(m.group(1).substring(4))),
         new FormatRule(Rule.AZURE_CONNECTION_STRING,
             Pattern.compile("(?i)(?:AccountKey|SharedAccessKey)\\s*=\\s*([A-Za-z0-9+/]{20,}={0,2})"),
-            1, anchors("AccountKey", "accountkey", "ACCOUNTKEY", "SharedAccessKey", "sharedaccesskey", "SHAREDACCESSKEY"),
-            (t, m) -> looksRandom(m.group(1))),
+            1, anyCase("AccountKey", "SharedAccessKey"), (t, m) -> looksRandom(m.group(1))),
         new FormatRule(Rule.AZURE_SAS_TOKEN,
             Pattern.compile("(?<![A-Za-z0-9_])sig=([A-Za-z0-9%+/]{30,}(?:%3[Dd]|=){0,2})"),
-            1, anchors("sig="), (t, m) -> isSas(t, m.start()) && looksRandom(m.group(1))),
+            1, exact("sig="), (t, m) -> isSas(t, m.start()) && looksRandom(m.group(1))),
         new FormatRule(Rule.JWT,
             Pattern.compile("(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})"),
-            1, anchors("eyJ"), (t, m) -> isSignedJwt(m.group(1))),
+            1, exact("eyJ"), (t, m) -> isSignedJwt(m.group(1))),
         new FormatRule(Rule.NPM_TOKEN,
             Pattern.compile("(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"),
-            1, anchors("npm_"), (t, m) -> looksRandom(m.group(1).substring(4))),
+            1, exact("npm_"), (t, m) -> looksRandom(m.group(1).substring(4))),
         new FormatRule(Rule.PYPI_TOKEN,
             Pattern.compile("(pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,})"),
-            1, anchors("pypi-AgE"), (t, m) -> true),
+            1, exact("pypi-AgE"), (t, m) -> true),
+        // the scheme is the run of scheme characters just before "://": one candidate start
         new FormatRule(Rule.URL_PASSWORD,
             Pattern.compile("(?<![A-Za-z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{1,20}://([^\\s:/?#@\"'<>\\[\\]{}()]{1,128}):"
                 + "([^\\s/?#@\"'<>{}]{1,256})@(?:[A-Za-z0-9.-]+|\\[[0-9a-fA-F:]+\\])"),
-            2, anchors("://"), (t, m) -> isUrlPassword(m.group(1), m.group(2)), 22),
+            2, exact("://"), (t, m) -> isUrlPassword(m.group(1), m.group(2)), 21,
+            (t, from) -> isAsciiLetter(t.charAt(from)) && (from == 0 || !isSchemeChar(t.charAt(from - 1))), WINDOW),
         new FormatRule(Rule.JDBC_PASSWORD,
             Pattern.compile("(?i)jdbc:[a-z0-9]+:[^\\s\"'<>]*?[?;&:]password=([^;&\\s\"'<>()]+)"),
-            1, anchors("jdbc:", "JDBC:"), (t, m) -> isRealPassword(m.group(1))),
+            1, anyCase("jdbc:"), (t, m) -> isRealPassword(m.group(1))),
+        // ADO.NET-style connection strings, anchored on the keyword that starts them
         new FormatRule(Rule.JDBC_PASSWORD,
             Pattern.compile("(?i)(?:server|data source|host|address)\\s*=[^;\"'\\n]{1,200};(?:[^;\"'\\n]{0,200};){0,10}?"
                 + "\\s*(?:password|pwd)\\s*=\\s*([^;\"'\\s]+)"),
-            1, anchors("assword=", "ASSWORD=", "wd=", "WD=", "assword =", "wd ="), (t, m) -> isRealPassword(m.group(1)),
-            -1));
+            1, anyCase("server", "data source", "host", "address"), (t, m) -> isRealPassword(m.group(1)), 0,
+            null, 4 * WINDOW));
+    List<String> anchorText = new ArrayList<>();
+    List<Boolean> anchorExact = new ArrayList<>();
+    List<Integer> owner = new ArrayList<>();
+    for (int r = 0; r < formatRules.size(); r++) {
+      for (Anchor a : formatRules.get(r).anchors) {
+        anchorText.add(a.text());
+        anchorExact.add(a.exact());
+        owner.add(r);
+      }
+    }
+    this.anchorScanner = new AnchorScanner(anchorText, anchorExact);
+    this.anchorOwner = owner.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /** The shared instance with every rule enabled. */
@@ -110,27 +127,30 @@ public final class Detector {
    * are dropped.
    */
   public List<Detection> scanText(String text) {
+    Hits hits = new Hits(formatRules.size());
+    anchorScanner.scan(text, (anchor, start) -> hits.add(anchorOwner[anchor], start));
+    if (hits.none) {
+      return List.of();
+    }
     List<Detection> out = null;
-    for (FormatRule rule : formatRules) {
-      if (rule.back < 0) {
-        if (rule.anchoredIn(text)) {
-          out = matchAll(rule, text, rule.pattern.matcher(text), out);
-        }
+    for (int r = 0; r < formatRules.size(); r++) {
+      int[] at = hits.starts[r];
+      if (at == null) {
         continue;
       }
-      Matcher m = null;
-      for (String anchor : rule.anchors) {
-        for (int at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, at + 1)) {
-          if (m == null) {
-            m = rule.pattern.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+      FormatRule rule = formatRules.get(r);
+      Matcher m = rule.pattern.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+      for (int i = 0; i < hits.counts[r]; i++) {
+        int anchorAt = at[i];
+        int end = Math.min(text.length(), anchorAt + rule.window);
+        for (int from = Math.max(0, anchorAt - rule.back); from <= anchorAt; from++) {
+          if (rule.startFilter != null && !rule.startFilter.canStart(text, from)) {
+            continue;
           }
-          int end = Math.min(text.length(), at + WINDOW);
-          for (int from = Math.max(0, at - rule.back); from <= at; from++) {
-            m.region(from, end);
-            if (m.lookingAt()) {
-              out = accept(rule, text, m, out);
-              break;
-            }
+          m.region(from, end);
+          if (m.lookingAt()) {
+            out = accept(rule, text, m, out);
+            break;
           }
         }
       }
@@ -141,11 +161,27 @@ public final class Detector {
   /** How far past an anchor a match may reach; regexes run only in such windows around anchors. */
   private static final int WINDOW = 1200;
 
-  private static List<Detection> matchAll(FormatRule rule, String text, Matcher m, List<Detection> out) {
-    while (m.find()) {
-      out = accept(rule, text, m, out);
+  /** Anchor occurrences of one text, grouped by rule in text order. */
+  private static final class Hits {
+    final int[][] starts;
+    final int[] counts;
+    boolean none = true;
+
+    Hits(int rules) {
+      starts = new int[rules][];
+      counts = new int[rules];
     }
-    return out;
+
+    void add(int rule, int start) {
+      int[] a = starts[rule];
+      if (a == null) {
+        a = starts[rule] = new int[4];
+      } else if (counts[rule] == a.length) {
+        a = starts[rule] = java.util.Arrays.copyOf(a, a.length * 2);
+      }
+      a[counts[rule]++] = start;
+      none = false;
+    }
   }
 
   private static List<Detection> accept(FormatRule rule, String text, Matcher m, List<Detection> out) {
@@ -605,27 +641,39 @@ public final class Detector {
     return Set.copyOf(java.util.Arrays.asList(words));
   }
 
-  private static String[] anchors(String... a) {
-    return a;
+  private static Anchor[] exact(String... a) {
+    return java.util.Arrays.stream(a).map(t -> new Anchor(t, true)).toArray(Anchor[]::new);
+  }
+
+  private static Anchor[] anyCase(String... a) {
+    return java.util.Arrays.stream(a).map(t -> new Anchor(t, false)).toArray(Anchor[]::new);
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  private static boolean isSchemeChar(char c) {
+    return isAsciiLetter(c) || (c >= '0' && c <= '9') || c == '+' || c == '.' || c == '-';
+  }
+
+  /** A literal a rule's match must contain; {@code exact} false matches it in any ASCII case. */
+  private record Anchor(String text, boolean exact) {}
+
+  /** Whether a match of one rule may start at {@code from}: a cheap test before the regex runs. */
+  private interface StartFilter {
+    boolean canStart(String text, int from);
   }
 
   /**
-   * One format rule. {@code back} is how far before an anchor its match may start (the regex then
-   * runs only in a window around each anchor), or -1 to run it over the whole text.
+   * One format rule. Its regex runs only at the rule's anchor occurrences: tried at each start from
+   * {@code back} characters before the anchor up to the anchor (those passing {@code startFilter},
+   * when set), in a region reaching {@code window} characters past the anchor.
    */
-  private record FormatRule(Rule rule, Pattern pattern, int group, String[] anchors,
-                            BiPredicate<String, Matcher> check, int back) {
-    FormatRule(Rule rule, Pattern pattern, int group, String[] anchors, BiPredicate<String, Matcher> check) {
-      this(rule, pattern, group, anchors, check, BACK);
-    }
-
-    boolean anchoredIn(String text) {
-      for (String a : anchors) {
-        if (text.contains(a)) {
-          return true;
-        }
-      }
-      return false;
+  private record FormatRule(Rule rule, Pattern pattern, int group, Anchor[] anchors,
+                            BiPredicate<String, Matcher> check, int back, StartFilter startFilter, int window) {
+    FormatRule(Rule rule, Pattern pattern, int group, Anchor[] anchors, BiPredicate<String, Matcher> check) {
+      this(rule, pattern, group, anchors, check, 0, null, WINDOW);
     }
   }
 }

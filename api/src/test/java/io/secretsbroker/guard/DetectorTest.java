@@ -50,6 +50,15 @@ class DetectorTest {
   }
 
   @Test
+  void scanText_connectionStringInAnyCase_passwordDetected() {
+    String pw = "Tq9" + FakeTokens.random(FakeTokens.ALNUM, 9, 6);
+    assertThat(rules("conn = \"Server=db.internal;Database=orders;User Id=app;Password=" + pw + ";\""))
+        .containsExactly("jdbc-password");
+    assertThat(rules("conn = \"DATA SOURCE=db;USER ID=app;PWD  = " + pw + "\"")).containsExactly("jdbc-password");
+    assertThat(rules("conn = \"Server=db;Password=${DB_PASSWORD}\"")).isEmpty();
+  }
+
+  @Test
   void isSecretName_secretAndInnocentNames_classifiedCorrectly() {
     assertThat(List.of("DB_PASSWORD", "apiKey", "client-secret", "aws.secret.access.key", "GITHUB_TOKEN",
         "dbPassword", "X-API-KEY", "signingKey", "_authToken", "keystorePassword"))

@@ -26,9 +26,6 @@ import java.util.regex.Pattern;
 final class ConfigAnalyzer {
   enum Kind { PROPERTIES, ENV, YAML, JSON, DOCKERFILE, TERRAFORM, XML }
 
-  private static final Pattern PROPERTIES_PAIR = Pattern.compile("^\\s*([^#!\\s=:][^=:]*?)\\s*[=:]\\s*(.*)$");
-  private static final Pattern ENV_PAIR = Pattern.compile("^\\s*(?:export\\s+|set\\s+|setx\\s+)?([A-Za-z_][A-Za-z0-9_.\\-/:]*)\\s*=\\s*(.*)$");
-  private static final Pattern YAML_PAIR = Pattern.compile("^(\\s*)(-\\s+)?[\"']?([^\"'#:{}\\[\\],]+?)[\"']?\\s*:(?:\\s+(.*))?$");
   private static final Pattern DOCKER_INSTR = Pattern.compile("^\\s*(ENV|ARG)\\s+(.*)$", Pattern.CASE_INSENSITIVE);
   private static final Pattern DOCKER_KV = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|'[^']*'|\\S+)");
   private static final Pattern HCL_PAIR = Pattern.compile("^\\s*\"?([A-Za-z0-9_.\\-]+)\"?\\s*=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -58,27 +55,34 @@ final class ConfigAnalyzer {
     while (lineStart <= text.length()) {
       int nl = text.indexOf('\n', lineStart);
       int lineEnd = nl < 0 ? text.length() : nl;
+      if (lineEnd > lineStart && text.charAt(lineEnd - 1) == '\r') {
+        lineEnd--; // CRLF files: the carriage return is no part of any value
+      }
       String line = text.substring(lineStart, lineEnd);
       if (!line.isBlank()) {
         switch (kind) {
-          case PROPERTIES -> pair(src, PROPERTIES_PAIR.matcher(line), lineStart, false);
-          case ENV -> pair(src, ENV_PAIR.matcher(line), lineStart, true);
-          case TERRAFORM -> pair(src, HCL_PAIR.matcher(line), lineStart, false);
+          case PROPERTIES -> pair(src, LineSplitter.propertiesPair(line), lineStart, false);
+          case ENV -> pair(src, LineSplitter.envPair(line), lineStart, true);
+          case TERRAFORM -> {
+            Matcher m = HCL_PAIR.matcher(line);
+            if (m.find()) {
+              judge(src, m.group(1), m.group(2), lineStart + m.start(2), false);
+            }
+          }
           case DOCKERFILE -> docker(src, line, lineStart);
           case YAML -> {
-            Matcher m = YAML_PAIR.matcher(line);
-            if (m.matches()) {
-              String key = m.group(3).strip();
-              String value = m.group(4) == null ? "" : m.group(4);
-              int indent = m.group(1).length() + (m.group(2) == null ? 0 : m.group(2).length());
+            LineSplitter.YamlPair y = LineSplitter.yamlPair(line);
+            if (y != null) {
+              String key = y.key().strip();
+              String value = y.value() == null ? "" : y.value();
               if (key.equals("name")) {
                 pendingName = unquote(stripYamlComment(value));
-                pendingIndent = indent;
-              } else if (key.equals("value") && pendingName != null && indent == pendingIndent) {
-                judge(src, pendingName, value, lineStart + m.start(4), true);
+                pendingIndent = y.indent();
+              } else if (key.equals("value") && pendingName != null && y.indent() == pendingIndent) {
+                judge(src, pendingName, value, lineStart + y.valueAt(), true);
                 pendingName = null;
               } else if (!value.isEmpty()) {
-                judge(src, key, value, lineStart + m.start(4), true);
+                judge(src, key, value, lineStart + y.valueAt(), true);
               }
             }
           }
@@ -92,9 +96,9 @@ final class ConfigAnalyzer {
     }
   }
 
-  private void pair(SourceText src, Matcher m, int lineStart, boolean shellComments) {
-    if (m.find()) {
-      judge(src, m.group(1), m.group(2), lineStart + m.start(2), shellComments);
+  private void pair(SourceText src, LineSplitter.Pair p, int lineStart, boolean shellComments) {
+    if (p != null) {
+      judge(src, p.name(), p.value(), lineStart + p.valueAt(), shellComments);
     }
   }
 

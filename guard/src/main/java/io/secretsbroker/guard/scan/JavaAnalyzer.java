@@ -21,10 +21,13 @@ import com.github.javaparser.ast.expr.ObjectCreationExpr;
 import com.github.javaparser.ast.expr.StringLiteralExpr;
 import com.github.javaparser.ast.expr.TextBlockLiteralExpr;
 import com.github.javaparser.ast.stmt.ReturnStmt;
+import io.secretsbroker.guard.AnchorScanner;
 import io.secretsbroker.guard.Detection;
 import io.secretsbroker.guard.Detector;
 import io.secretsbroker.guard.Rule;
 import io.secretsbroker.guard.RuntimeGuard;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,7 +43,9 @@ import java.util.Set;
  * {@code map.put("password", "...")}, {@code password.equals("...")}); and reads of secrets from
  * the environment ({@code System.getenv("DB_PASSWORD")}, {@code System.getProperty("db.password")}).
  * Concatenations of literals are folded. A file JavaParser cannot parse keeps the format rules,
- * which the scanner has already applied to its text.
+ * which the scanner has already applied to its text. A file without any context word is not
+ * parsed; in the others, {@link JavaSkeleton} first blanks the blocks without one, so the parser
+ * reads little more than the declarations that matter.
  *
  * <p>Not thread-safe (one JavaParser instance); the scanner uses one per thread.
  */
@@ -59,8 +64,10 @@ final class JavaAnalyzer {
   private final Detector detector = Detector.defaults();
 
   JavaAnalyzer() {
+    // RAW: the grammar accepts every Java version; the language-level validators and post-processors
+    // would only reject or rewrite code, which a scanner never needs (they cost a third of the parse)
     ParserConfiguration cfg = new ParserConfiguration()
-        .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_21)
+        .setLanguageLevel(ParserConfiguration.LanguageLevel.RAW)
         .setAttributeComments(false);
     this.parser = new JavaParser(cfg);
   }
@@ -75,30 +82,71 @@ final class JavaAnalyzer {
       "accountkey", "account_key", "storagekey", "storage_key", "clientkey", "client_key", "hmackey", "hmac_key",
       "sessionkey", "appkey", "app_key", "sharedkey", "shared_key", "cryptokey", "cipherkey", "subscriptionkey",
       "licensekey", "sas"};
+  /**
+   * Fragments that a secret-sounding name ({@link Detector#isSecretName}) holds when it holds no
+   * context word: {@code pw}, {@code app.key}, {@code clientKey}. They are common in code
+   * ({@code key}), so one counts only inside a secret-sounding identifier or literal.
+   */
+  private static final String[] WEAK_FRAGMENTS = {"pw", "key"};
+  private static final AnchorScanner CONTEXT;
 
-  static boolean needsParsing(String text) {
-    String lower = text.toLowerCase(Locale.ROOT);
-    for (String w : CONTEXT_WORDS) {
-      if (lower.contains(w)) {
-        return true;
+  static {
+    List<String> words = new ArrayList<>(List.of(CONTEXT_WORDS));
+    words.addAll(List.of(WEAK_FRAGMENTS));
+    CONTEXT = AnchorScanner.anyCase(words);
+  }
+
+  /**
+   * Where context words and weak fragments stand in a text, each sorted; both empty when the
+   * text holds no context word and need not be parsed.
+   */
+  record Points(int[] words, int[] weak) {
+    static final Points NONE = new Points(new int[0], new int[0]);
+  }
+
+  static Points contextPoints(String text) {
+    int[][] found = {new int[8], new int[8]};
+    int[] count = {0, 0};
+    CONTEXT.scan(text, (word, at) -> {
+      int kind = word < CONTEXT_WORDS.length ? 0 : 1;
+      if (count[kind] == found[kind].length) {
+        found[kind] = Arrays.copyOf(found[kind], count[kind] * 2);
       }
+      found[kind][count[kind]++] = at;
+    });
+    if (count[0] == 0) {
+      return Points.NONE;
     }
-    return false;
+    int[] words = Arrays.copyOf(found[0], count[0]);
+    int[] weak = Arrays.copyOf(found[1], count[1]);
+    Arrays.sort(words);
+    Arrays.sort(weak);
+    return new Points(words, weak);
   }
 
   void analyze(SourceText src) {
-    if (!needsParsing(src.text)) {
+    Points points = contextPoints(src.text);
+    if (points.words().length == 0) {
       return;
     }
-    ParseResult<CompilationUnit> result = parser.parse(src.text);
+    String skeleton = JavaSkeleton.blank(src.text, points);
+    ParseResult<CompilationUnit> result = parser.parse(skeleton);
+    if (!result.isSuccessful() && skeleton != src.text) {
+      result = parser.parse(src.text); // the blanking should never break a parse; if it does, see all
+    }
     Optional<CompilationUnit> cu = result.getResult();
     if (cu.isEmpty()) {
       return;
     }
-    for (StringLiteralExpr lit : cu.get().findAll(StringLiteralExpr.class)) {
-      literal(src, lit, lit.asString());
-    }
-    for (TextBlockLiteralExpr lit : cu.get().findAll(TextBlockLiteralExpr.class)) {
+    List<TextBlockLiteralExpr> textBlocks = new ArrayList<>();
+    cu.get().walk(node -> {
+      if (node instanceof StringLiteralExpr lit) {
+        literal(src, lit, lit.asString());
+      } else if (node instanceof TextBlockLiteralExpr block) {
+        textBlocks.add(block);
+      }
+    });
+    for (TextBlockLiteralExpr lit : textBlocks) {
       literal(src, lit, lit.asString());
     }
   }

@@ -151,6 +151,29 @@ class ScannerTest {
   }
 
   @Test
+  void scan_javaBetweenBlankedMethods_findingsKeepLinesAndColumns(@TempDir Path dir) throws IOException {
+    StringBuilder src = new StringBuilder("class Svc {\n");
+    for (int i = 0; i < 5; i++) {
+      src.append("  int m").append(i).append("(int x) {\n\tif (x > 0) { return x; }\n    return helper(\"x\");\n  }\n");
+    }
+    src.append("  String getApiKey() {\n    return run(() -> { return \"").append(PW).append("\"; });\n  }\n");
+    src.append("  static final String DB_PASSWORD = \"").append(PW).append("\";\n}\n");
+    write(dir, "Svc.java", src.toString());
+    List<Finding> found = Scanner.create(List.of(), null).scan(List.of(dir)).findings();
+    assertThat(found).extracting(f -> f.ruleId() + "@" + f.line() + ":" + f.column())
+        .containsExactlyInAnyOrder("generic-secret@23:32", "generic-secret@25:38");
+  }
+
+  @Test
+  void scan_crlfYamlAndDockerfile_pairsJudgedLikeLf(@TempDir Path dir) throws IOException {
+    write(dir, "app.yaml", "db:\r\n  password: " + PW + "\r\n  user: app\r\n");
+    write(dir, "Dockerfile", "FROM eclipse-temurin:17\r\nENV DB_PASSWORD=" + PW + "\r\n");
+    List<Finding> found = Scanner.create(List.of(), null).scan(List.of(dir)).findings();
+    assertThat(found).extracting(f -> f.ruleId() + "@" + f.line() + ":" + f.column())
+        .containsExactlyInAnyOrder("generic-secret@2:13", "generic-secret@2:17");
+  }
+
+  @Test
   void scan_classFileAndJar_constantPoolChecked(@TempDir Path dir) throws IOException {
     Path srcDir = write(dir, "src/Creds.java", "public class Creds { public static final String DB_PASSWORD = \""
         + PW + "\"; public String token() { return \"" + GITHUB + "\"; } }").getParent();

@@ -1,0 +1,460 @@
+package io.secretsbroker.guard.scan;
+
+import io.secretsbroker.guard.Detector;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A cheap pre-lexer for Java sources that blanks the blocks JavaParser need not see, so the
+ * parser spends its time only where a secret could be judged.
+ *
+ * <p>Design note. The lexer knows comments, string and character literals and text blocks, so
+ * it finds every code brace pair ({@code { ... }}: class, method, lambda and initializer bodies,
+ * array initializers, switch blocks) and every string literal. A string literal is
+ * <em>relevant</em> when the {@link JavaAnalyzer} could judge it: a context word
+ * ({@code password}, {@code token}, {@code getenv}, {@code keyspec}, ...) or a secret-sounding
+ * identifier or literal ({@code pw}, {@code clientKey}, {@code "app.key"}; never in a comment,
+ * which names and holds nothing) lies in its statement, or the literal is part of a concatenation or
+ * holds an escape (its value then differs from the text the format rules saw), or it sits inside
+ * the body of a getter of a secret-sounding name ({@code getApiKey()}: the getter's name judges
+ * the literals its body returns, however deeply nested). A literal's statement is taken generously:
+ * from the previous {@code ;} at its brace depth (or the brace that opened that depth) to the
+ * next one (or the closing brace), nested blocks included, so the key of
+ * {@code props.setProperty("password", "...")}, the variable of {@code String apiKey = "..."}, the
+ * annotation member of {@code @Value(password = "...")} and the sink of
+ * {@code new PBEKeySpec("...".toCharArray())} are always in it. What holds no relevant literal is
+ * emptied: a block's interior, a statement inside braces (from the {@code ;} or brace before it
+ * to its own {@code ;}, outside parentheses, without a {@code case} or {@code default} label, not
+ * followed by {@code else} nor starting with {@code while}, so {@code for} headers, switch labels,
+ * braceless if-else and do-while stay whole) and every comment. An emptied span keeps
+ * its line breaks and its last line as blanks (tabs kept), so every kept character keeps its line
+ * and column, and the result is still valid Java ({@code void m() { }}, {@code x -> { }},
+ * {@code new String[] { }}, a lone {@code ;}). The parser's cost follows the characters it
+ * reads, blanks included, hence the dropped lines. Should a skeleton ever fail to parse, the
+ * analyzer parses the whole text instead.
+ *
+ * <p>When the lexer cannot make sense of the text (unbalanced braces, an unterminated literal or
+ * comment) it returns the text unchanged. Stateless; thread-safe.
+ */
+final class JavaSkeleton {
+  private JavaSkeleton() {}
+
+  /**
+   * The text with the blocks, statements and comments that hold no relevant literal emptied.
+   *
+   * @param text   the Java source
+   * @param points where context words and weak name fragments stand ({@link JavaAnalyzer#contextPoints})
+   */
+  static String blank(String text, JavaAnalyzer.Points points) {
+    Lexed lx = lex(text);
+    if (lx == null) {
+      return text;
+    }
+    int[] words = merge(outsideComments(points.words(), lx.comments),
+        secretNamed(text, outsideComments(points.weak(), lx.comments), lx));
+    int blocks = lx.open.size();
+    boolean[] passDown = new boolean[blocks];
+    for (int b = 0; b < blocks; b++) {
+      int parent = lx.parent.get(b);
+      int header = lx.headerStart.get(b);
+      int open = lx.open.get(b);
+      passDown[b] = (parent >= 0 && passDown[parent]) || isSecretGetter(text, header, open);
+    }
+    boolean[] keep = new boolean[blocks];
+    int[] relevant = new int[lx.litStart.size()];
+    int relevantCount = 0;
+    for (int j = 0; j < lx.litStart.size(); j++) {
+      int block = lx.litBlock.get(j);
+      if (lx.litConcatenated.get(j) || lx.litEscaped.get(j)
+          || any(words, lx.litStatementStart.get(j), lx.litStatementEnd.get(j))
+          || (block >= 0 && passDown[block])) {
+        relevant[relevantCount++] = lx.litStart.get(j);
+        for (int b = block; b >= 0 && !keep[b]; b = lx.parent.get(b)) {
+          keep[b] = true;
+        }
+      }
+    }
+    relevant = Arrays.copyOf(relevant, relevantCount);
+    // candidate spans to drop: emptied block interiors, statements without a relevant literal, comments
+    List<long[]> spans = new ArrayList<>();
+    for (int b = 0; b < blocks; b++) {
+      if (!keep[b]) {
+        spans.add(new long[] {lx.open.get(b) + 1, lx.close[b]});
+      }
+    }
+    for (int k = 0; k < lx.statements.size(); k += 2) {
+      int from = lx.statements.get(k) + 1;
+      int to = lx.statements.get(k + 1);
+      if (!any(relevant, from, to) && !hasSwitchLabel(text, from, to)
+          && !codeStartsWith(text, to + 1, "else") && !codeStartsWith(text, from, "while")) {
+        spans.add(new long[] {from, to});
+      }
+    }
+    for (int k = 0; k < lx.comments.size(); k += 2) {
+      spans.add(new long[] {lx.comments.get(k), lx.comments.get(k + 1)});
+    }
+    spans.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(y[1], x[1]));
+    StringBuilder out = null;
+    int copied = 0;
+    for (long[] span : spans) {
+      int from = (int) span[0];
+      int to = (int) span[1];
+      if (from < copied || to <= from) {
+        continue; // inside a span already dropped, or empty
+      }
+      if (out == null) {
+        out = new StringBuilder(text.length());
+      }
+      out.append(text, copied, from);
+      blankInterior(text, from, to, out);
+      copied = to;
+    }
+    return out == null ? text : out.append(text, copied, text.length()).toString();
+  }
+
+  /**
+   * Whether the code from {@code at} (past blanks and comments) starts with {@code word}: a
+   * statement followed by {@code else} is an if's branch, one starting with {@code while} may end a
+   * {@code do} whose body is the statement before.
+   */
+  private static boolean codeStartsWith(String text, int at, String word) {
+    int i = at;
+    int n = text.length();
+    while (i < n) {
+      char c = text.charAt(i);
+      if (Character.isWhitespace(c)) {
+        i++;
+      } else if (text.startsWith("//", i)) {
+        int nl = text.indexOf('\n', i);
+        i = nl < 0 ? n : nl + 1;
+      } else if (text.startsWith("/*", i)) {
+        int end = text.indexOf("*/", i + 2);
+        i = end < 0 ? n : end + 2;
+      } else {
+        break;
+      }
+    }
+    int end = i + word.length();
+    return text.startsWith(word, i) && (end == n || !Character.isJavaIdentifierPart(text.charAt(end)));
+  }
+
+  /** Whether {@code case} or {@code default} stands as a word in the span: a switch label must stay. */
+  private static boolean hasSwitchLabel(String text, int from, int to) {
+    return hasWord(text, "case", from, to) || hasWord(text, "default", from, to);
+  }
+
+  private static boolean hasWord(String text, String word, int from, int to) {
+    char first = word.charAt(0);
+    for (int at = from; at + word.length() <= to; at++) {
+      if (text.charAt(at) != first || !text.startsWith(word, at)) {
+        continue;
+      }
+      boolean before = at == 0 || !Character.isJavaIdentifierPart(text.charAt(at - 1));
+      int after = at + word.length();
+      if (before && (after == text.length() || !Character.isJavaIdentifierPart(text.charAt(after)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Appends the blanked form of {@code text[from, to)}: its line breaks, then its last line as
+   * spaces and tabs, so every line and every column after it stays where it was.
+   */
+  private static void blankInterior(String text, int from, int to, StringBuilder out) {
+    int lastBreak = from - 1;
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || c == '\r') {
+        out.append(c);
+        lastBreak = i;
+      }
+    }
+    for (int i = lastBreak + 1; i < to; i++) {
+      out.append(text.charAt(i) == '\t' ? '\t' : ' ');
+    }
+  }
+
+  /**
+   * Whether a block's header declares a getter of a secret-sounding name ({@code getApiKey()},
+   * perhaps with a {@code throws} clause): the analysis judges the literals such a method returns.
+   */
+  static boolean isSecretGetter(String text, int headerStart, int open) {
+    String header = text.substring(headerStart, open);
+    int close = header.lastIndexOf(')');
+    if (close < 0) {
+      return false;
+    }
+    String tail = header.substring(close + 1).strip();
+    if (!tail.isEmpty() && !tail.startsWith("throws")) {
+      return false;
+    }
+    int depth = 0;
+    int paren = close;
+    for (; paren >= 0; paren--) {
+      char c = header.charAt(paren);
+      if (c == ')') {
+        depth++;
+      } else if (c == '(' && --depth == 0) {
+        break;
+      }
+    }
+    int end = paren;
+    while (end > 0 && Character.isWhitespace(header.charAt(end - 1))) {
+      end--;
+    }
+    int start = end;
+    while (start > 0 && Character.isJavaIdentifierPart(header.charAt(start - 1))) {
+      start--;
+    }
+    String name = header.substring(Math.max(start, 0), Math.max(end, 0));
+    return name.startsWith("get") && name.length() > 3 && Detector.isSecretName(name.substring(3));
+  }
+
+  /**
+   * The weak fragments ({@code key}, {@code pw}) that stand in a secret-sounding name: the
+   * identifier around them, or the string literal holding them.
+   */
+  private static int[] secretNamed(String text, int[] weak, Lexed lx) {
+    int[] kept = new int[weak.length];
+    int n = 0;
+    for (int p : weak) {
+      int lit = literalAt(lx, p);
+      String name;
+      if (lit >= 0) {
+        name = text.substring(lx.litStart.get(lit) + 1, Math.max(lx.litStart.get(lit) + 1, lx.litEnd.get(lit) - 1));
+      } else {
+        int from = p;
+        while (from > 0 && Character.isJavaIdentifierPart(text.charAt(from - 1))) {
+          from--;
+        }
+        int to = p;
+        while (to < text.length() && Character.isJavaIdentifierPart(text.charAt(to))) {
+          to++;
+        }
+        name = text.substring(from, to);
+      }
+      if (Detector.isSecretName(name)) {
+        kept[n++] = p;
+      }
+    }
+    return Arrays.copyOf(kept, n);
+  }
+
+  /** The index of the string literal spanning {@code at}, or -1. */
+  private static int literalAt(Lexed lx, int at) {
+    int i = java.util.Collections.binarySearch(lx.litStart, at);
+    int lit = i >= 0 ? i : -i - 2;
+    return lit >= 0 && at < lx.litEnd.get(lit) ? lit : -1;
+  }
+
+  private static int[] merge(int[] a, int[] b) {
+    int[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    Arrays.sort(all);
+    return all;
+  }
+
+  /** Whether a sorted array holds a value in [from, to]. */
+  private static boolean any(int[] sorted, int from, int to) {
+    int i = Arrays.binarySearch(sorted, from);
+    if (i >= 0) {
+      return true;
+    }
+    int next = -i - 1;
+    return next < sorted.length && sorted[next] <= to;
+  }
+
+  /** The points (sorted) that are not inside a comment. */
+  private static int[] outsideComments(int[] points, List<Integer> comments) {
+    int[] kept = new int[points.length];
+    int n = 0;
+    int c = 0;
+    for (int p : points) {
+      while (c < comments.size() && comments.get(c + 1) <= p) {
+        c += 2;
+      }
+      if (c >= comments.size() || p < comments.get(c)) {
+        kept[n++] = p;
+      }
+    }
+    return Arrays.copyOf(kept, n);
+  }
+
+  /** What the lexer found: brace pairs in order of their opening brace, string literals, comments. */
+  private static final class Lexed {
+    final List<Integer> open = new ArrayList<>();
+    /** Where each block's header starts: just after the previous {@code ;}, opening or closing brace. */
+    final List<Integer> headerStart = new ArrayList<>();
+    final List<Integer> parent = new ArrayList<>();
+    int[] close;
+    final List<Integer> litStart = new ArrayList<>();
+    final List<Integer> litEnd = new ArrayList<>();
+    /** The innermost block holding each literal, or -1. */
+    final List<Integer> litBlock = new ArrayList<>();
+    final List<Integer> litStatementStart = new ArrayList<>();
+    final List<Integer> litStatementEnd = new ArrayList<>();
+    final List<Boolean> litConcatenated = new ArrayList<>();
+    /** Whether a literal holds a backslash: its value differs from its text, which the format rules saw. */
+    final List<Boolean> litEscaped = new ArrayList<>();
+    /** Comment spans in order, as start, end pairs. */
+    final List<Integer> comments = new ArrayList<>();
+    /**
+     * Droppable statements inside braces, as pairs: the {@code ;} or {@code {} before each and its
+     * own {@code ;}, both outside parentheses (so no {@code for} header is cut), nested blocks included.
+     */
+    final List<Integer> statements = new ArrayList<>();
+  }
+
+  /** Lexes the text, or returns null when it is not well-formed enough to blank safely. */
+  private static Lexed lex(String text) {
+    Lexed lx = new Lexed();
+    List<Integer> closes = new ArrayList<>();
+    int[] stack = new int[16]; // block index per depth - 1
+    int[] statementStart = new int[17]; // per depth: the last ';' or the opening brace
+    int[] parens = new int[17]; // per depth: open parentheses
+    int[] parensAtStart = new int[17]; // per depth: open parentheses at statementStart
+    List<Integer> pending = new ArrayList<>(); // literals whose statement has not ended, innermost last
+    int depth = 0;
+    int lastDelimiter = 0;
+    char prevSignificant = 0; // last code character that is not whitespace; '"' after a string literal
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      char c = text.charAt(i);
+      if (c == '/' && i + 1 < n && text.charAt(i + 1) == '/') {
+        int nl = text.indexOf('\n', i);
+        lx.comments.add(i);
+        i = nl < 0 ? n : nl + 1;
+        lx.comments.add(i);
+        continue;
+      }
+      if (c == '/' && i + 1 < n && text.charAt(i + 1) == '*') {
+        int end = text.indexOf("*/", i + 2);
+        if (end < 0) {
+          return null;
+        }
+        lx.comments.add(i);
+        i = end + 2;
+        lx.comments.add(i);
+        continue;
+      }
+      if (c == '"' || c == '\'') {
+        int end = c == '"' && text.startsWith("\"\"\"", i) ? endOfTextBlock(text, i + 3) : endOfQuoted(text, i + 1, c);
+        if (end < 0) {
+          return null;
+        }
+        if (c == '"') {
+          pending.add(lx.litStart.size());
+          lx.litStart.add(i);
+          lx.litEnd.add(end);
+          lx.litBlock.add(depth > 0 ? stack[depth - 1] : -1);
+          lx.litStatementStart.add(statementStart[depth]);
+          lx.litStatementEnd.add(n);
+          lx.litConcatenated.add(prevSignificant == '+');
+          lx.litEscaped.add(text.indexOf('\\', i) >= 0 && text.indexOf('\\', i) < end);
+        }
+        i = end;
+        prevSignificant = c;
+        continue;
+      }
+      if (c == '{') {
+        if (depth == stack.length) {
+          stack = Arrays.copyOf(stack, depth * 2);
+          statementStart = Arrays.copyOf(statementStart, depth * 2 + 1);
+          parens = Arrays.copyOf(parens, depth * 2 + 1);
+          parensAtStart = Arrays.copyOf(parensAtStart, depth * 2 + 1);
+        }
+        stack[depth++] = lx.open.size();
+        lx.parent.add(depth >= 2 ? stack[depth - 2] : -1);
+        lx.open.add(i);
+        lx.headerStart.add(lastDelimiter);
+        closes.add(-1);
+        statementStart[depth] = i;
+        parens[depth] = 0;
+        parensAtStart[depth] = 0;
+        lastDelimiter = i + 1;
+      } else if (c == '}') {
+        if (depth == 0) {
+          return null;
+        }
+        endStatements(lx, pending, depth, i);
+        closes.set(stack[--depth], i);
+        lastDelimiter = i + 1;
+      } else if (c == ';') {
+        endStatements(lx, pending, depth, i);
+        if (depth > 0 && parens[depth] == 0 && parensAtStart[depth] == 0) {
+          lx.statements.add(statementStart[depth]);
+          lx.statements.add(i);
+        }
+        statementStart[depth] = i;
+        parensAtStart[depth] = parens[depth];
+        lastDelimiter = i + 1;
+      } else if (c == '(') {
+        parens[depth]++;
+      } else if (c == ')') {
+        parens[depth]--;
+      } else if (c == '+' && prevSignificant == '"') {
+        lx.litConcatenated.set(lx.litStart.size() - 1, true);
+      }
+      if (!Character.isWhitespace(c)) {
+        prevSignificant = c;
+      }
+      i++;
+    }
+    if (depth != 0) {
+      return null;
+    }
+    lx.close = closes.stream().mapToInt(Integer::intValue).toArray();
+    return lx;
+  }
+
+  /** Ends, at {@code at}, the statement of every pending literal at {@code depth}. */
+  private static void endStatements(Lexed lx, List<Integer> pending, int depth, int at) {
+    while (!pending.isEmpty()) {
+      int j = pending.get(pending.size() - 1);
+      int block = lx.litBlock.get(j);
+      int litDepth = 0;
+      for (int b = block; b >= 0; b = lx.parent.get(b)) {
+        litDepth++;
+      }
+      if (litDepth != depth) {
+        return;
+      }
+      lx.litStatementEnd.set(j, at);
+      pending.remove(pending.size() - 1);
+    }
+  }
+
+  /** Offset just past the closing quote of a string or character literal, or -1. */
+  private static int endOfQuoted(String text, int from, char quote) {
+    int n = text.length();
+    for (int i = from; i < n; i++) {
+      char c = text.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == quote) {
+        return i + 1;
+      } else if (c == '\n') {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** Offset just past the closing {@code """} of a text block, or -1. */
+  private static int endOfTextBlock(String text, int from) {
+    int n = text.length();
+    for (int i = from; i < n; i++) {
+      char c = text.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == '"' && text.startsWith("\"\"\"", i)) {
+        return i + 3;
+      }
+    }
+    return -1;
+  }
+}

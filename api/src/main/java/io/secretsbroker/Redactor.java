@@ -145,7 +145,7 @@ public final class Redactor {
    * object ({@code Map}) or anything else ({@code null}); duplicate names keep the last value.
    * Read with Jackson's streaming parser, not {@code ObjectMapper}: registering a JSON secret on
    * the first read then loads a few dozen jackson-core classes instead of a few hundred databind
-   * ones (a cold-start cost, docs/benchmarks-aws.md). The whole object is read before any field is
+   * ones (a cold-start cost, docs/benchmarks.md). The whole object is read before any field is
    * registered, so malformed JSON registers no field.
    */
   private static Map<String, Object> parseObject(String text) throws IOException {

@@ -159,7 +159,7 @@ public final class SecretValue {
    * its last value, as in the tree; a name whose last value is not a string is left out). The usual
    * field, a password, is then served without building a tree: the first read of an alias such as
    * {@code secrets.alias.db=prod/db#password} loads no Jackson databind class (a cold-start cost,
-   * docs/benchmarks-aws.md). Empty when the value is not a well-formed JSON object.
+   * docs/benchmarks.md). Empty when the value is not a well-formed JSON object.
    */
   private Map<String, String> textFields() {
     Map<String, String> t = textFields;
@@ -184,6 +184,7 @@ public final class SecretValue {
       } catch (java.io.IOException malformed) {
         t.clear(); // json() explains
       }
+      t = Map.copyOf(t); // immutable: final fields make the racy publication safe
       textFields = t;
     }
     return t;

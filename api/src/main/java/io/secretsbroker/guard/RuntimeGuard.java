@@ -214,8 +214,18 @@ public final class RuntimeGuard {
     if (mode == Mode.OFF) {
       return;
     }
-    List<Finding> findings = check();
-    if (findings.isEmpty()) {
+    enforce(check());
+  }
+
+  /**
+   * Applies the mode to findings a caller already has from {@link #check()} (so a caller that
+   * also audits them scans once): {@code block} throws when there are any, {@code warn} logs each,
+   * {@code off} does nothing.
+   *
+   * @throws GuardViolationException in block mode, listing every variable with its rule and fix
+   */
+  public void enforce(List<Finding> findings) {
+    if (mode == Mode.OFF || findings.isEmpty()) {
       return;
     }
     if (mode == Mode.BLOCK) {

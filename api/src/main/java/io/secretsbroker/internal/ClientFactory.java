@@ -93,7 +93,7 @@ public final class ClientFactory {
     for (Finding f : findings) {
       audit.guardViolation(f.location(), f.ruleId(), guard.mode() == RuntimeGuard.Mode.BLOCK);
     }
-    guard.enforce();
+    guard.enforce(findings);
   }
 
   /**

@@ -85,6 +85,16 @@ class RuntimeGuardTest {
   }
 
   @Test
+  void enforce_givenFindings_appliesModeToThemWithoutScanningAgain() {
+    RuntimeGuard guard = RuntimeGuard.of(Map.of("secrets.guard", "block"), Map.of("DB_PASSWORD", VALUE), Map.of());
+    List<Finding> found = guard.check();
+
+    guard.enforce(List.of()); // nothing given: nothing enforced, although the environment has a finding
+    assertThatThrownBy(() -> guard.enforce(found)).isInstanceOf(GuardViolationException.class)
+        .hasMessageContaining("env:DB_PASSWORD [env-secret]").hasMessageNotContaining(VALUE);
+  }
+
+  @Test
   void enforce_warnOrOff_doesNotThrow() {
     RuntimeGuard.of(Map.of("secrets.guard", "warn"), Map.of("DB_PASSWORD", VALUE), Map.of()).enforce();
     RuntimeGuard.of(Map.of("secrets.guard", "off"), Map.of("DB_PASSWORD", VALUE), Map.of()).enforce();

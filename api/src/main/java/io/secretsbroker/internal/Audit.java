@@ -48,9 +48,10 @@ final class Audit {
     List<Guarded> all = new ArrayList<>(sinks.size());
     List<Guarded> wantHits = new ArrayList<>(sinks.size());
     for (AuditSink s : sinks) {
-      all.add(new Guarded(s));
+      Guarded g = new Guarded(s); // one wrapper per sink: a failing sink is reported once, hits or not
+      all.add(g);
       if (s.wantsHits()) {
-        wantHits.add(new Guarded(s));
+        wantHits.add(g);
       }
       if (s instanceof AutoCloseable c) {
         closeables.add(c);

@@ -592,8 +592,8 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
       throw new RotationFailedException("Secret '" + name + "' is already being rotated by this client;"
           + " wait for that rotation to finish.");
     }
+    SecretRecord before = null; // the raw bytes of the previous value: zeroed when rotate returns
     try {
-      SecretRecord before;
       try {
         before = resilience.read(() -> provider.fetch(providerName));
       } catch (SecretNotFoundException nf) {
@@ -626,6 +626,9 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
       throw ex;
     } finally {
       rotating.remove(name);
+      if (before != null) {
+        java.util.Arrays.fill(before.value(), (byte) 0);
+      }
     }
   }
 
@@ -688,10 +691,10 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
       throw closedError();
     }
     String caller = audit.enabled() ? Audit.caller() : null;
-    resolve(name, caller);
+    Names.Target target = resolve(name, caller);
     CompletableFuture<Entry> f = cache.getIfPresent(name);
     Entry old = f == null ? null : f.getNow(null);
-    Entry fresh = load(name, resolve(name, caller), Type.REFRESH, caller);
+    Entry fresh = load(name, target, Type.REFRESH, caller);
     cache.put(name, CompletableFuture.completedFuture(fresh));
     rotationSeen(name, old, fresh, caller);
     check(fresh);

@@ -131,6 +131,33 @@ class AuditTest {
   }
 
   @Test
+  void throwingSinkWantingHits_isReportedOnceForMissesAndHitsAlike() {
+    provider.set("db", V1);
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream originalErr = System.err;
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      SecretsClient c = client(new AuditSink() {
+        @Override
+        public void record(AuditEvent e) {
+          throw new IllegalStateException("sink bug");
+        }
+
+        @Override
+        public boolean wantsHits() {
+          return true;
+        }
+      }, "secrets.audit", "off");
+      c.get("db"); // miss: the sink throws
+      c.get("db"); // hit: the sink throws again
+    } finally {
+      System.setErr(originalErr);
+    }
+    String logs = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(logs.split("its failures are ignored from now on", -1)).as(logs).hasSize(2);
+  }
+
+  @Test
   void batch_emitsLoadPerName_andFailurePerName() {
     provider.set("a", V1);
     provider.set("b", V2);

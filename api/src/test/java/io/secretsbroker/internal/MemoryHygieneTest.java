@@ -64,6 +64,24 @@ class MemoryHygieneTest {
   }
 
   @Test
+  void rotate_zeroesThePreviousValueItRead_whetherVerifiedOrRestored() {
+    provider.set("db", "hygiene-rotate-before");
+    try (CachingSecretsClient c = client()) {
+      c.rotate("db", io.secretsbroker.Rotation.defaults());
+      assertThat(provider.handedOut).as("rotate read the previous value once").hasSize(1);
+      assertThat(zeroed(provider.handedOut.get(0))).isTrue();
+
+      assertThatThrownBy(() -> c.rotate("db", io.secretsbroker.Rotation.builder().verify(v -> {
+        throw new IllegalStateException("target refused the new password");
+      }).build())).isInstanceOf(io.secretsbroker.RotationFailedException.class);
+      assertThat(provider.handedOut).hasSize(2);
+      assertThat(zeroed(provider.handedOut.get(1))).as("zeroed after it was written back").isTrue();
+      assertThat(c.value("db").asString()).as("the restored value is intact")
+          .isEqualTo(provider.current("db")).isNotEmpty();
+    }
+  }
+
+  @Test
   void close_zeroesEveryCachedValue_andForgetsThem() {
     provider.set("a", "hygiene-close-aaaa");
     provider.set("b", "hygiene-close-bbbb");

@@ -1,14 +1,11 @@
 package io.secretsbroker;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.secretsbroker.internal.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -129,7 +126,7 @@ public final class Redactor {
     if (text.startsWith("{")) {
       Map<String, Object> json;
       try {
-        json = parseObject(text);
+        json = Json.objectFields(text); // streaming: no databind on a cold start
       } catch (IOException notJson) {
         json = null; // plain text that starts with '{': the whole text is registered already
       }
@@ -138,42 +135,6 @@ public final class Redactor {
       }
     }
     return () -> handles.forEach(Subscription::close);
-  }
-
-  /**
-   * The first JSON object in {@code text} as a tree of field name to text ({@code String}), nested
-   * object ({@code Map}) or anything else ({@code null}); duplicate names keep the last value.
-   * Read with Jackson's streaming parser, not {@code ObjectMapper}: registering a JSON secret on
-   * the first read then loads a few dozen jackson-core classes instead of a few hundred databind
-   * ones (a cold-start cost, docs/benchmarks.md). The whole object is read before any field is
-   * registered, so malformed JSON registers no field.
-   */
-  private static Map<String, Object> parseObject(String text) throws IOException {
-    try (JsonParser p = Json.factory().createParser(text)) {
-      return p.nextToken() == JsonToken.START_OBJECT ? readObject(p) : null;
-    }
-  }
-
-  private static Map<String, Object> readObject(JsonParser p) throws IOException {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-      if (t != JsonToken.FIELD_NAME) {
-        throw new IOException("malformed JSON object"); // the parser reports most errors itself
-      }
-      String name = p.currentName();
-      JsonToken v = p.nextToken();
-      if (v == JsonToken.VALUE_STRING) {
-        fields.put(name, p.getText());
-      } else if (v == JsonToken.START_OBJECT) {
-        fields.put(name, readObject(p));
-      } else if (v == null) {
-        throw new IOException("truncated JSON object");
-      } else {
-        p.skipChildren(); // arrays are skipped whole; numbers, booleans and nulls are not secrets here
-        fields.put(name, null);
-      }
-    }
-    return fields;
   }
 
   @SuppressWarnings("unchecked")

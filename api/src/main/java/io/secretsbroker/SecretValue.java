@@ -1,7 +1,5 @@
 package io.secretsbroker;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.secretsbroker.internal.Json;
 import io.secretsbroker.spi.SecretRecord;
@@ -166,19 +164,13 @@ public final class SecretValue {
     if (t == null) {
       checkNotWiped();
       t = new HashMap<>();
-      try (JsonParser p = Json.factory().createParser(bytes)) {
-        if (p.nextToken() == JsonToken.START_OBJECT) {
-          for (JsonToken k = p.nextToken(); k == JsonToken.FIELD_NAME; k = p.nextToken()) {
-            String name = p.currentName();
-            if (p.nextToken() == JsonToken.VALUE_STRING) {
-              t.put(name, p.getText());
-            } else {
-              t.remove(name);
-              p.skipChildren();
+      try {
+        Map<String, Object> fields = Json.objectFields(bytes);
+        if (fields != null) {
+          for (Map.Entry<String, Object> f : fields.entrySet()) {
+            if (f.getValue() instanceof String s) {
+              t.put(f.getKey(), s);
             }
-          }
-          if (p.currentToken() != JsonToken.END_OBJECT) {
-            t.clear();
           }
         }
       } catch (java.io.IOException malformed) {

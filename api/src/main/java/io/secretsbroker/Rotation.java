@@ -11,10 +11,15 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@code generator}: given the current value, returns the new one. Default: {@code length}
  *       (32) characters drawn from {@code alphabet} with {@link SecureRandom}.
- *   <li>{@code verify}: called with the new value once it is written (for example: log in to the
- *       database with it). If it throws, the previous value is written back as current and
- *       {@link RotationFailedException} is thrown; nothing is lost.
+ *   <li>{@code target}: the system the secret unlocks ({@link RotationTarget}): the candidate is
+ *       applied to it and verified there before it is promoted to current.
+ *   <li>{@code verify}: a shorthand for a target that only verifies (for example: log in to the
+ *       database with the candidate). Given with a target, it runs after the target's own verify.
  * </ul>
+ *
+ * If apply or verify throws, the candidate is never promoted: the target is put back, the pending
+ * candidate is discarded, the current version is untouched and {@link RotationFailedException} is
+ * thrown; nothing is lost.
  */
 public final class Rotation {
   /** Letters and digits: safe in connection strings, shells and URLs. */
@@ -32,6 +37,7 @@ public final class Rotation {
 
   private final Function<SecretValue, String> generator;
   private final Verifier verify;
+  private final RotationTarget target;
 
   private Rotation(Builder b) {
     if (b.generator != null) {
@@ -42,6 +48,7 @@ public final class Rotation {
       this.generator = current -> random(alphabet, length);
     }
     this.verify = b.verify;
+    this.target = b.target;
   }
 
   /** Random 32-character value, no verification. */
@@ -62,11 +69,26 @@ public final class Rotation {
     return next;
   }
 
-  /** Runs the verifier, if any. */
+  /** Runs the target's verify, then the verifier, if any. */
   public void verify(SecretValue candidate) throws Exception {
+    if (target != null) {
+      target.verify(candidate);
+    }
     if (verify != null) {
       verify.verify(candidate);
     }
+  }
+
+  /** Applies {@code candidate} on the target, if there is one. */
+  public void apply(SecretValue candidate, SecretValue current) throws Exception {
+    if (target != null) {
+      target.apply(candidate, current);
+    }
+  }
+
+  /** Whether a target was given (so that a failed rotation must put it back). */
+  public boolean hasTarget() {
+    return target != null;
   }
 
   static String random(String alphabet, int length) {
@@ -79,13 +101,15 @@ public final class Rotation {
 
   @Override
   public String toString() {
-    return "Rotation[" + (verify == null ? "unverified" : "verified") + "]";
+    return "Rotation[" + (target == null ? "" : "target, ")
+        + (verify == null && target == null ? "unverified" : "verified") + "]";
   }
 
   /** Validating builder; not thread-safe. */
   public static final class Builder {
     private Function<SecretValue, String> generator;
     private Verifier verify;
+    private RotationTarget target;
     private String alphabet = DEFAULT_ALPHABET;
     private int length = DEFAULT_LENGTH;
 
@@ -97,6 +121,13 @@ public final class Rotation {
       return this;
     }
 
+    /** The system the secret unlocks: the candidate is applied and verified there before promotion. */
+    public Builder target(RotationTarget target) {
+      this.target = Objects.requireNonNull(target, "target");
+      return this;
+    }
+
+    /** A check of the staged candidate (shorthand for a target that only verifies). */
     public Builder verify(Verifier verify) {
       this.verify = Objects.requireNonNull(verify, "verify");
       return this;

@@ -56,6 +56,15 @@ public interface SecretsClient extends AutoCloseable {
   SecretValue value(String name);
 
   /**
+   * One stage of a secret: {@link VersionStage#CURRENT} is {@link #value(String)};
+   * {@link VersionStage#PREVIOUS} and {@link VersionStage#PENDING} are read through the store's
+   * version labels or history and cached like current values.
+   *
+   * @throws SecretNotFoundException when the store has no version in that stage
+   */
+  SecretValue value(String name, VersionStage stage);
+
+  /**
    * Several secrets at once: cached ones from the cache, the rest in one provider batch where the
    * store allows. Every name must exist.
    *

@@ -7,7 +7,8 @@ package io.secretsbroker;
  * {@link SecretNotFoundException}, {@link SecretAccessDeniedException},
  * {@link ProviderUnavailableException}, {@link SecretNotAllowedException},
  * {@link GuardViolationException}, {@link ConfigurationException},
- * {@link RotationFailedException}. Messages name the secret, the provider and what to do next; they
+ * {@link InvalidSecretNameException}, {@link ClientClosedException}, {@link SecretFormatException},
+ * {@link RotationFailedException} and its {@link RotationConflictException}. Messages name the secret, the provider and what to do next; they
  * never contain a secret value.
  */
 public class SecretsException extends RuntimeException {

@@ -15,6 +15,7 @@ import io.secretsbroker.SecretValue;
 import io.secretsbroker.SecretsClient;
 import io.secretsbroker.SecretsException;
 import io.secretsbroker.Subscription;
+import io.secretsbroker.VersionStage;
 import io.secretsbroker.spi.AuditEvent.Outcome;
 import io.secretsbroker.spi.AuditEvent.Type;
 import io.secretsbroker.spi.SecretProvider;
@@ -224,6 +225,20 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
   @Override
   public SecretValue value(String name) {
     return entry(name).value;
+  }
+
+  @Override
+  public SecretValue value(String name, VersionStage stage) {
+    Objects.requireNonNull(stage, "stage");
+    if (stage == VersionStage.CURRENT) {
+      return value(name);
+    }
+    if (closed) {
+      throw closedError();
+    }
+    Names.Target target = resolve(name, null);
+    SecretRecord r = resilience.read(() -> provider.fetchStage(target.providerName(), stage));
+    return SecretValue.of(name, r);
   }
 
   private Entry entry(String name) {

@@ -1,7 +1,10 @@
 package io.secretsbroker.spi;
 
+import io.secretsbroker.RotationConflictException;
+import io.secretsbroker.RotationFailedException;
 import io.secretsbroker.SecretNotFoundException;
 import io.secretsbroker.SecretsException;
+import io.secretsbroker.VersionStage;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -71,6 +74,70 @@ public interface SecretProvider extends AutoCloseable {
   default SecretRecord put(String name, byte[] value) {
     throw new SecretsException(
         "Provider " + id() + " is read-only: secret '" + name + "' cannot be written through it.");
+  }
+
+  // ------------------------------------------------------------------ rotation: stage, promote (CAS)
+
+  /**
+   * Whether this store can hold a pending candidate beside the current version and promote it with
+   * a compare-and-set ({@link #stage}, {@link #promote}, {@link #discardPending}). The portable
+   * rotation refuses to run on a provider that cannot: it never falls back to a blind write.
+   */
+  default boolean supportsStaging() {
+    return false;
+  }
+
+  /**
+   * The version of {@code name} in {@code stage}. The default knows only {@link VersionStage#CURRENT}.
+   *
+   * @throws SecretNotFoundException when the store has no version in that stage
+   */
+  default SecretRecord fetchStage(String name, VersionStage stage) {
+    if (stage == VersionStage.CURRENT) {
+      return fetch(name);
+    }
+    throw new SecretNotFoundException("Secret '" + name + "' has no " + stage + " version in provider " + id()
+        + " (it keeps only the current version).");
+  }
+
+  /**
+   * Stores {@code value} durably as the pending candidate of {@code name}, only if its current
+   * version is still {@code expectedCurrentVersionId}. Readers of the current version never see it;
+   * {@link #fetchStage}{@code (name, PENDING)} does. An earlier pending candidate is replaced.
+   *
+   * @return the pending version (its {@code versionId} is what {@link #promote} takes)
+   * @throws SecretNotFoundException when {@code name} does not exist (staging never creates a secret)
+   * @throws RotationConflictException when the current version is no longer the expected one
+   */
+  default SecretRecord stage(String name, String expectedCurrentVersionId, byte[] value) {
+    throw cannotStage(name);
+  }
+
+  /**
+   * Makes the pending version {@code pendingVersionId} current, only if the current version is still
+   * {@code expectedCurrentVersionId} (compare-and-set); the replaced version becomes
+   * {@link VersionStage#PREVIOUS}.
+   *
+   * @return the new current version
+   * @throws RotationConflictException naming the version that holds current when the
+   *     compare-and-set fails; nothing is changed then
+   */
+  default SecretRecord promote(String name, String pendingVersionId, String expectedCurrentVersionId) {
+    throw cannotStage(name);
+  }
+
+  /**
+   * Drops the pending candidate {@code pendingVersionId} if it is still pending; the current
+   * version is untouched. Idempotent: a candidate that is gone or was promoted is left alone.
+   */
+  default void discardPending(String name, String pendingVersionId) {
+    throw cannotStage(name);
+  }
+
+  private RotationFailedException cannotStage(String name) {
+    return new RotationFailedException("Provider " + id() + " cannot stage a pending version of secret '" + name
+        + "' and promote it with a compare-and-set, so it cannot rotate it safely; nothing was written."
+        + " Rotate it with the store's own tooling, or use a provider that supports staging.");
   }
 
   /** Releases connections and leases. Idempotent. */

@@ -54,7 +54,7 @@ final class SsmErrors {
       AwsErrorDetails details = ase.awsErrorDetails();
       String code = details == null ? null : details.errorCode();
       String awsMessage = details == null ? null : details.errorMessage();
-      if (ase.isThrottlingException() && !THROTTLING.contains(code)) {
+      if (ase.isThrottlingException() && (code == null || !THROTTLING.contains(code))) {
         code = "ThrottlingException";
       }
       return byCode(code, ase.statusCode(), awsMessage, name, parameter, action, kmsKey, providerId, e);

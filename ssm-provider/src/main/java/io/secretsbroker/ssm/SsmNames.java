@@ -30,6 +30,7 @@ final class SsmNames {
 
   /** The Parameter Store name of {@code name}; validates it. */
   static String parameterName(String name) {
+    java.util.Objects.requireNonNull(name, "name");
     SecretNames.validate(name);
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);

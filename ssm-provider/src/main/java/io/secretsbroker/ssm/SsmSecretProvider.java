@@ -234,7 +234,7 @@ public final class SsmSecretProvider implements SecretProvider {
     return switch (stage) {
       case CURRENT -> fetch(name);
       case PREVIOUS -> {
-        long current = version(get(name, parameter, parameter, false), name);
+        long current = get(name, parameter, parameter, false).version();
         if (current <= 1) {
           throw new SecretNotFoundException("Secret '" + name + "' (parameter " + parameter + ", provider " + id
               + ") has no PREVIOUS version: its current version is the first.");
@@ -330,14 +330,14 @@ public final class SsmSecretProvider implements SecretProvider {
     String sibling = SsmNames.pendingName(name);
     long pending = requirePendingId(name, pendingVersionId);
     Parameter candidate = get(name, sibling, sibling, true);
-    if (version(candidate, name) != pending) {
+    if (candidate.version() != pending) {
       throw new RotationConflictException("The rotation candidate " + pendingVersionId + " of secret '" + name
           + "' (provider " + id + ") was replaced by a newer one (" + SsmNames.PENDING_VERSION_PREFIX
           + candidate.version() + "); another rotation is under way. Nothing was changed.");
     }
     Parameter current = get(name, parameter, parameter, false);
     requireCurrent(name, parameter, current, expectedCurrentVersionId, "promoted");
-    long expected = version(current, name);
+    long expected = current.version();
     long written = write(name, parameter, candidate.value(), current.type(),
         "Promoted by Secrets Broker from " + SsmNames.PENDING_VERSION_PREFIX + pending);
     if (written != expected + 1) {
@@ -392,7 +392,7 @@ public final class SsmSecretProvider implements SecretProvider {
     } catch (SecretNotFoundException e) {
       return;
     }
-    if (version(candidate, name) == pending) {
+    if (candidate.version() == pending) {
       delete(name, sibling);
     }
   }
@@ -475,7 +475,7 @@ public final class SsmSecretProvider implements SecretProvider {
   }
 
   private void requireCurrent(String name, String parameter, Parameter current, String expected, String verb) {
-    if (!Long.toString(version(current, name)).equals(expected)) {
+    if (!Long.toString(current.version()).equals(expected)) {
       throw new RotationConflictException("Secret '" + name + "' (parameter " + parameter + ", provider " + id
           + ") is at version " + current.version() + ", not " + expected + ": someone else changed it, so the"
           + " candidate was not " + verb + ". Nothing was changed; rotate again from the current version.");
@@ -489,10 +489,6 @@ public final class SsmSecretProvider implements SecretProvider {
           + "' in provider " + id + ": candidates have version ids of the form pending:N, as stage() returns them.");
     }
     return pending;
-  }
-
-  private static long version(Parameter p, String name) {
-    return p.version();
   }
 
   private static String requireText(String name, byte[] value) {

@@ -22,6 +22,10 @@ import java.util.Map;
  *       {@code prod/stripe/*}; plus {@code secretsmanager:BatchGetSecretValue} (which AWS authorises
  *       only on {@code "*"}; each secret in a batch is still checked against GetSecretValue) when
  *       batching is on.
+ *   <li><b>AWS SSM Parameter Store</b>: an IAM policy allowing {@code ssm:GetParameter} and
+ *       {@code ssm:GetParameters} on exactly the allowed parameters' ARNs (the ssm provider's
+ *       mapping: {@code prod/db} is {@code arn:aws:ssm:R:A:parameter/prod/db}), plus
+ *       {@code kms:Decrypt} on the given KMS key, only through SSM ({@code kms:ViaService}).
  *   <li><b>Vault</b>: an HCL policy with {@code read} on exactly the KV v2 data paths
  *       ({@code secret/data/prod/db}, {@code secret/data/prod/stripe/*}).
  *   <li><b>Azure</b>: {@code az role assignment create} commands granting {@code Key Vault Secrets
@@ -46,14 +50,14 @@ public final class PolicyGenerator {
 
   /** The cloud a policy is for. */
   public enum Cloud {
-    AWS, AZURE, VAULT;
+    AWS, AZURE, VAULT, SSM;
 
-    /** Parses {@code aws}, {@code azure} or {@code vault}. */
+    /** Parses {@code aws}, {@code azure}, {@code vault} or {@code ssm}. */
     public static Cloud parse(String s) {
       try {
         return valueOf(s.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new ConfigurationException("Unknown provider '" + s + "': use aws, azure or vault.", e);
+        throw new ConfigurationException("Unknown provider '" + s + "': use aws, azure, vault or ssm.", e);
       }
     }
   }
@@ -65,6 +69,7 @@ public final class PolicyGenerator {
       case AWS -> aws(names, request.region(), request.account(), request.batch());
       case VAULT -> vault(names, request.mount());
       case AZURE -> azure(names, request.vault(), request.subscription(), request.resourceGroup());
+      case SSM -> ssm(names, request.region(), request.account(), request.kmsKey());
     };
   }
 
@@ -88,6 +93,50 @@ public final class PolicyGenerator {
     statements.add(statement("ReadAllowedSecrets", List.of("secretsmanager:GetSecretValue"), resources));
     if (batch) {
       statements.add(statement("BatchReadAllowedSecrets", List.of("secretsmanager:BatchGetSecretValue"), List.of("*")));
+    }
+    Map<String, Object> policy = new LinkedHashMap<>();
+    policy.put("Version", "2012-10-17");
+    policy.put("Statement", statements);
+    try {
+      return JSON.writeValueAsString(policy) + System.lineSeparator();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Could not write the IAM policy", e);
+    }
+  }
+
+  /**
+   * The IAM policy JSON for the {@code ssm://} provider. {@code region} and {@code account} default
+   * to {@code *}; {@code kmsKey} (a key id, key ARN, alias or alias ARN) adds {@code kms:Decrypt}
+   * on that key, or null for none (the AWS managed {@code aws/ssm} key needs no grant).
+   */
+  public static String ssm(AllowedNames names, String region, String account, String kmsKey) {
+    requireBounded(names);
+    String r = region == null ? "*" : region;
+    String a = account == null ? "*" : account;
+    if (account != null && !account.matches("\\d{12}")) {
+      throw new ConfigurationException("--account " + account + " is not an AWS account id (12 digits).");
+    }
+    String arnPrefix = "arn:" + partition(r) + ":ssm:" + r + ":" + a + ":parameter/";
+    List<String> resources = new ArrayList<>();
+    names.exact().forEach(n -> resources.add(arnPrefix + n));
+    names.patterns().forEach(p -> resources.add(arnPrefix + p));
+    List<Object> statements = new ArrayList<>();
+    statements.add(statement("ReadAllowedParameters", List.of("ssm:GetParameter", "ssm:GetParameters"), resources));
+    if (kmsKey != null && !kmsKey.isBlank()) {
+      String k = kmsKey.trim();
+      String kmsArn = "arn:" + partition(r) + ":kms:" + r + ":" + a + ":";
+      Map<String, Object> decrypt = statement("DecryptAllowedParameters", List.of("kms:Decrypt"),
+          List.of(k.startsWith("arn:") && k.contains(":key/") ? k
+              : k.startsWith("arn:") || k.startsWith("alias/") ? kmsArn + "key/*" : kmsArn + "key/" + k));
+      Map<String, Object> condition = new LinkedHashMap<>();
+      condition.put(r.equals("*") ? "StringLike" : "StringEquals",
+          Map.of("kms:ViaService", "ssm." + r + ".amazonaws.com"));
+      if (!k.contains(":key/") && (k.startsWith("alias/") || k.startsWith("arn:"))) {
+        // Decrypt requests name the key, not the alias: match the alias through the key's aliases
+        condition.put("ForAnyValue:StringEquals", Map.of("kms:ResourceAliases", k.substring(k.indexOf("alias/"))));
+      }
+      decrypt.put("Condition", condition);
+      statements.add(decrypt);
     }
     Map<String, Object> policy = new LinkedHashMap<>();
     policy.put("Version", "2012-10-17");

@@ -19,12 +19,14 @@ import java.util.Objects;
  * @param subscription Azure subscription id, or null for {@code $SUBSCRIPTION_ID}
  * @param resourceGroup Azure resource group, or null for {@code $RESOURCE_GROUP}
  * @param mount Vault KV v2 mount, or null for {@code secret}
+ * @param kmsKey SSM: the KMS key that encrypts the parameters (adds {@code kms:Decrypt}), or null
  *
  * <p>Immutable and thread-safe; the constructor throws {@link ConfigurationException} when no
  * allowlist is given.
  */
 public record PolicyRequest(PolicyGenerator.Cloud cloud, Map<String, String> clientProperties, String region,
-    String account, boolean batch, String vault, String subscription, String resourceGroup, String mount) {
+    String account, boolean batch, String vault, String subscription, String resourceGroup, String mount,
+    String kmsKey) {
 
   /** Keys of the client configuration that shape the names. */
   private static final String ALIAS = "secrets.alias.";
@@ -43,5 +45,11 @@ public record PolicyRequest(PolicyGenerator.Cloud cloud, Map<String, String> cli
           + " with secrets.allow.");
     }
     clientProperties = Map.copyOf(kept);
+  }
+
+  /** A request without a KMS key (every cloud but SSM). */
+  public PolicyRequest(PolicyGenerator.Cloud cloud, Map<String, String> clientProperties, String region,
+      String account, boolean batch, String vault, String subscription, String resourceGroup, String mount) {
+    this(cloud, clientProperties, region, account, batch, vault, subscription, resourceGroup, mount, null);
   }
 }

@@ -31,6 +31,17 @@ class PolicyCommandTest {
   }
 
   @Test
+  void run_ssmWithKmsKey_printsParameterArnsAndDecrypt() {
+    int status = run("--provider", "ssm", "--allow", "db", "--env", "prod", "--region", "eu-west-1",
+        "--account", "123456789012", "--kms-key", "1234abcd-12ab-34cd-56ef-1234567890ab");
+    assertThat(status).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db")
+        .contains("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+        .doesNotContain("secretsmanager");
+  }
+
+  @Test
   void run_propertiesFile_readsTheFunctionsOwnConfiguration(@TempDir Path dir) throws Exception {
     Path props = dir.resolve("secrets.properties");
     Files.writeString(props, "secrets.provider=vault://vault.internal:8200/kv?auth=aws&role=orders\n"
@@ -41,8 +52,8 @@ class PolicyCommandTest {
 
   @Test
   void run_badInput_exit2WithReason() {
-    assertThat(run("--provider", "gcp", "--allow", "db")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("use aws, azure or vault");
+    assertThat(run("--provider", "oracle", "--allow", "db")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown provider 'oracle'");
     assertThat(run("--provider", "aws", "--allow", "db", "--colour", "red")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option '--colour'");
     assertThat(run("--provider", "aws", "--allow")).isEqualTo(2);

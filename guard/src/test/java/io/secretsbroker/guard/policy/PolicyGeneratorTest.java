@@ -88,6 +88,81 @@ class PolicyGeneratorTest {
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("12 digits");
   }
 
+  private static JsonNode ssm(Map<String, String> props, String region, String account, String kmsKey)
+      throws Exception {
+    return JSON.readTree(PolicyGenerator.generate(new PolicyRequest(Cloud.SSM, props, region, account, false, null,
+        null, null, null, kmsKey)));
+  }
+
+  @Test
+  void ssm_exactAndPrefix_getParameterAndGetParametersOnParameterArnsOnly() throws Exception {
+    JsonNode doc = ssm(Map.of("secrets.allow", "db,stripe/*", "secrets.env", "prod"), "eu-west-1",
+        "123456789012", null);
+    assertThat(doc.get("Statement")).hasSize(1);
+    JsonNode s = doc.get("Statement").get(0);
+    assertThat(texts(s.get("Action"))).containsExactly("ssm:GetParameter", "ssm:GetParameters");
+    assertThat(texts(s.get("Resource"))).containsExactly(
+        "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db",
+        "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/stripe/*");
+  }
+
+  /** The ARNs match the parameters the ssm provider reads (prod/db is /prod/db) and nothing else. */
+  @Test
+  void ssm_arnPatterns_matchAllowedParametersOnly() throws Exception {
+    JsonNode doc = ssm(Map.of("secrets.allow", "db,stripe/*", "secrets.env", "prod"), "eu-west-1",
+        "123456789012", null);
+    List<Pattern> arns = new ArrayList<>();
+    for (String r : texts(doc.get("Statement").get(0).get("Resource"))) {
+      arns.add(Pattern.compile(Pattern.quote(r).replace("*", "\\E.*\\Q")));
+    }
+    String base = "arn:aws:ssm:eu-west-1:123456789012:parameter";
+    assertThat(base + "/prod/db").matches(s -> arns.stream().anyMatch(p -> p.matcher(s).matches()));
+    assertThat(base + "/prod/stripe/key").matches(s -> arns.stream().anyMatch(p -> p.matcher(s).matches()));
+    for (String other : List.of("/prod/db2", "/staging/db", "/prod/admin", "/prod/dbx", "/db")) {
+      assertThat(base + other).matches(s -> arns.stream().noneMatch(p -> p.matcher(s).matches()), "refuses " + other);
+    }
+  }
+
+  @Test
+  void ssm_flatNameWithoutEnv_andDefaultsToStar() throws Exception {
+    JsonNode doc = ssm(Map.of("secrets.allow", "db"), null, null, null);
+    assertThat(texts(doc.get("Statement").get(0).get("Resource"))).containsExactly("arn:aws:ssm:*:*:parameter/db");
+  }
+
+  @Test
+  void ssm_kmsKeyId_decryptOnThatKeyViaSsmOnly() throws Exception {
+    JsonNode doc = ssm(Map.of("secrets.allow", "db", "secrets.env", "prod"), "eu-west-1", "123456789012",
+        "1234abcd-12ab-34cd-56ef-1234567890ab");
+    assertThat(doc.get("Statement")).hasSize(2);
+    JsonNode kms = doc.get("Statement").get(1);
+    assertThat(texts(kms.get("Action"))).containsExactly("kms:Decrypt");
+    assertThat(texts(kms.get("Resource")))
+        .containsExactly("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    assertThat(kms.get("Condition").get("StringEquals").get("kms:ViaService").asText())
+        .isEqualTo("ssm.eu-west-1.amazonaws.com");
+  }
+
+  @Test
+  void ssm_kmsKeyArnAndAlias_keyArnAsIs_aliasThroughResourceAliases() throws Exception {
+    String keyArn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    JsonNode byArn = ssm(Map.of("secrets.allow", "db"), "eu-west-1", "123456789012", keyArn).get("Statement").get(1);
+    assertThat(texts(byArn.get("Resource"))).containsExactly(keyArn);
+    assertThat(byArn.get("Condition").has("ForAnyValue:StringEquals")).isFalse();
+
+    JsonNode byAlias = ssm(Map.of("secrets.allow", "db"), null, null, "alias/orders").get("Statement").get(1);
+    assertThat(texts(byAlias.get("Resource"))).containsExactly("arn:aws:kms:*:*:key/*");
+    assertThat(byAlias.get("Condition").get("ForAnyValue:StringEquals").get("kms:ResourceAliases").asText())
+        .isEqualTo("alias/orders");
+    assertThat(byAlias.get("Condition").get("StringLike").get("kms:ViaService").asText())
+        .isEqualTo("ssm.*.amazonaws.com");
+  }
+
+  @Test
+  void ssm_unboundedAllowlist_refused() {
+    assertThatThrownBy(() -> ssm(Map.of("secrets.allow", "*"), null, null, null))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("every secret of the account");
+  }
+
   @Test
   void vault_readOnExactlyTheKvDataPaths() {
     String hcl = generate(Cloud.VAULT, Map.of("secrets.allow", "db,stripe/*", "secrets.env", "prod"), null, null,

@@ -403,6 +403,13 @@ class SsmSecretProviderTest {
     assertThat(SSM.count("GetParameter")).isZero();
   }
 
+  /** providers.md relies on it: the SDK's own model object masks the value. */
+  @Test
+  void sdkParameterToString_redactsValue() {
+    assertThat(software.amazon.awssdk.services.ssm.model.Parameter.builder().name("/prod/db").value(SENTINEL)
+        .build().toString()).doesNotContain(SENTINEL).contains("/prod/db");
+  }
+
   @Test
   void toString_namesRegionAndKeyOnly() {
     assertThat(provider.toString()).startsWith("SsmSecretProvider[ssm:us-east-1@127.0.0.1:");

@@ -313,7 +313,9 @@ public final class SsmSecretProvider implements SecretProvider {
    * driver writes their value back on top (so the other writer's value holds current, as if it had
    * come last), keeps the candidate pending and throws {@link RotationConflictException}; readers
    * may have seen the candidate for the duration of one call. When the conflict is found by the
-   * first check, nothing is written.
+   * first check, nothing is written. Idempotent: repeated after a lost answer (the current version
+   * is {@code expected + 1} and holds the candidate's value), it completes instead of reporting
+   * its own write as a conflict.
    *
    * @return the new current version
    * @throws RotationConflictException when the current version is not the expected one, or the
@@ -336,12 +338,17 @@ public final class SsmSecretProvider implements SecretProvider {
           + candidate.version() + "); another rotation is under way. Nothing was changed.");
     }
     Parameter current = get(name, parameter, parameter, false);
-    requireCurrent(name, parameter, current, expectedCurrentVersionId, "promoted");
-    long expected = current.version();
-    long written = write(name, parameter, candidate.value(), current.type(),
-        "Promoted by Secrets Broker from " + SsmNames.PENDING_VERSION_PREFIX + pending);
-    if (written != expected + 1) {
-      repairAfterRace(name, parameter, expected, written);
+    long written;
+    if (alreadyPromoted(name, parameter, current, candidate, expectedCurrentVersionId)) {
+      written = current.version(); // a repeated call after a lost answer: the write is done
+    } else {
+      requireCurrent(name, parameter, current, expectedCurrentVersionId, "promoted");
+      long expected = current.version();
+      written = write(name, parameter, candidate.value(), current.type(),
+          "Promoted by Secrets Broker from " + SsmNames.PENDING_VERSION_PREFIX + pending);
+      if (written != expected + 1) {
+        repairAfterRace(name, parameter, expected, written);
+      }
     }
     deleteQuietly(name, sibling);
     byte[] value = candidate.value().getBytes(StandardCharsets.UTF_8);
@@ -351,6 +358,21 @@ public final class SsmSecretProvider implements SecretProvider {
       metadata.put("arn", current.arn());
     }
     return new SecretRecord(name, Long.toString(written), value, null, null, metadata);
+  }
+
+  /**
+   * Whether this promotion already happened: the current version is the one right after
+   * {@code expected} and holds the candidate's value (a retry after the answer to our write was
+   * lost, or after the candidate's deletion failed). Makes {@link #promote} idempotent instead of
+   * reporting our own write as a conflict.
+   */
+  private boolean alreadyPromoted(String name, String parameter, Parameter current, Parameter candidate,
+      String expected) {
+    if (!SsmNames.isVersionNumber(expected) || current.version() != Long.parseLong(expected) + 1) {
+      return false;
+    }
+    Parameter decrypted = get(name, parameter, parameter + ":" + current.version(), true);
+    return decrypted.value().equals(candidate.value());
   }
 
   /** Versions {@code expected+1 .. written-1} were written by someone else: put the latest of them back on top. */

@@ -265,6 +265,35 @@ class SsmStagingTest {
     assertThat(promoted.versionId()).isEqualTo("2");
   }
 
+  /** A retry of a promotion whose write landed (answer lost, or the sibling's delete failed) completes. */
+  @Test
+  void promote_repeatedAfterItsWriteLanded_completesInsteadOfConflict() {
+    String v1 = SSM.seed("prod/db", OLD, "SecureString");
+    SecretRecord pending = provider.stage("prod/db", v1, utf8(NEW));
+    SSM.failOnce("DeleteParameter", awsError(500, "InternalServerError", "internal"));
+    provider.promote("prod/db", pending.versionId(), v1);
+
+    SecretRecord again = provider.promote("prod/db", pending.versionId(), v1);
+
+    assertThat(again.versionId()).isEqualTo("2");
+    assertThat(putsTo("/prod/db")).isEqualTo(1);
+    assertThat(SSM.parameter("/prod/db.pending")).isNull();
+    assertThat(text(provider.fetch("prod/db"))).isEqualTo(NEW);
+  }
+
+  /** Someone else wrote the candidate's exact value? Still only "already promoted" if it is expected + 1. */
+  @Test
+  void promote_currentTwoAheadWithSameValue_stillConflict() {
+    String v1 = SSM.seed("prod/db", OLD, "SecureString");
+    SecretRecord pending = provider.stage("prod/db", v1, utf8(NEW));
+    SSM.seed("prod/db", "other", "SecureString");
+    SSM.seed("prod/db", NEW, "SecureString");
+
+    assertThat(catchThrowable(() -> provider.promote("prod/db", pending.versionId(), v1)))
+        .isInstanceOf(RotationConflictException.class);
+    assertThat(putsTo("/prod/db")).isZero();
+  }
+
   @Test
   void discardPending_deletesCandidate_idempotent_currentUntouched() {
     String v1 = SSM.seed("prod/db", OLD, "SecureString");

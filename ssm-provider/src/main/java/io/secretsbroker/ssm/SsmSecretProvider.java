@@ -100,6 +100,17 @@ public final class SsmSecretProvider implements SecretProvider {
   }
 
   /**
+   * A provider for an {@code ssm://} URI, as {@link SsmSecretProviderFactory} makes it; for code that
+   * wants the type itself (for example {@link #kmsKey}) or a provider outside a
+   * {@code SecretsClient}.
+   *
+   * @throws ConfigurationException when the URI is invalid
+   */
+  public static SsmSecretProvider fromUri(String uri) {
+    return create(SsmSettings.parse(io.secretsbroker.spi.ProviderUri.parse(uri)), null);
+  }
+
+  /**
    * Builds the SDK client. {@code credentials} null means the default chain (owned and closed
    * here); tests pass static credentials.
    *

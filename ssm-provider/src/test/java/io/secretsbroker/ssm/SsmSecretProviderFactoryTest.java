@@ -106,6 +106,16 @@ class SsmSecretProviderFactoryTest {
     }
   }
 
+  @Test
+  void fromUri_readsKmsKey_andRefusesBadUri() {
+    try (SsmSecretProvider p = SsmSecretProvider.fromUri("ssm://?region=eu-west-1&kms-key=alias/orders")) {
+      assertThat(p.kmsKey()).isEqualTo("alias/orders");
+      assertThat(p.toString()).isEqualTo("SsmSecretProvider[ssm:eu-west-1, kms-key=alias/orders]");
+    }
+    assertThat(catchThrowable(() -> SsmSecretProvider.fromUri("ssm://?regio=eu-west-1")))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("region");
+  }
+
   /** The whole path a function takes: properties, env template, ServiceLoader, SSM's wire protocol. */
   @Test
   void client_fromProperties_readsHierarchicalParameterThroughEnvTemplate() {

@@ -287,6 +287,19 @@ class SsmSecretProviderTest {
     assertThat(text(provider.fetch("prod/url"))).isEqualTo("https://x.example.com");
   }
 
+  /** Error shapes seen from AWS JSON services: a namespaced __type, and the code only in x-amzn-ErrorType. */
+  @Test
+  void fetch_errorCodeSpellings_mappedAlike() {
+    SSM.stubFor("GetParameter", aResponse().withStatus(400).withHeader("Content-Type", FakeParameterStore.JSON_11)
+        .withBody("{\"__type\":\"com.amazonaws.ssm#ParameterNotFound\"}"));
+    assertThat(catchThrowable(() -> provider.fetch("prod/db"))).isInstanceOf(SecretNotFoundException.class);
+
+    SSM.stubFor("GetParameter", aResponse().withStatus(400).withHeader("Content-Type", FakeParameterStore.JSON_11)
+        .withHeader("x-amzn-ErrorType", "ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.service/")
+        .withBody("{\"message\":\"Rate exceeded\"}"));
+    assertThat(catchThrowable(() -> provider.fetch("prod/db"))).isInstanceOf(ProviderUnavailableException.class);
+  }
+
   @Test
   void fetch_throttled_unavailableWithRetryHint() {
     SSM.stubFor("GetParameter", awsError(400, "ThrottlingException", "Rate exceeded"));

@@ -63,51 +63,59 @@ record SecretsBrokerPolicy(
     return "this repository's CachingSecretsClient and Resilience (refresh-after " + (int) refreshAfter
         + " s ±" + (int) (jitter * 100) + "%, max-stale " + (int) maxStale + " s, " + retryAttempts
         + " attempts, breaker " + breakerWindow + "/" + breakerRatePercent + "%/" + (int) breakerWaitOpen + " s"
-        + (prefetch ? ", batch prefetch of " + batchSize : "") + ")";
+        + (prefetch ? ", prefetch and refresh in batches of " + batchSize : "") + ")";
   }
 
   @Override
   public void simulateInstance(FleetScenario s, double start, SplittableRandom rnd, Tally tally) {
     int m = s.secrets();
     Breaker breaker = new Breaker(breakerWindow, breakerRatePercent, breakerWaitOpen, breakerHalfOpenCalls);
+    double[] refreshAt = new double[m];
     double[] due = new double[m];
     double[] expires = new double[m];
-    if (prefetch) {
-      int batches = (m + batchSize - 1) / batchSize;
-      tally.call(start, batches);
-      for (int b = 0; b < batches; b++) {
-        breaker.onResult(start, true);
-      }
-    } else {
-      tally.call(start, m);
-      for (int j = 0; j < m; j++) {
-        breaker.onResult(start, true);
-      }
+    boolean[] group = new boolean[m];
+    long coldCalls = prefetch ? (m + batchSize - 1) / batchSize : m;
+    tally.call(start, coldCalls);
+    for (int c = 0; c < coldCalls; c++) {
+      breaker.onResult(start, true);
     }
-    for (int j = 0; j < m; j++) {
-      loaded(s, j, start, due, expires, rnd);
-    }
+    java.util.Arrays.fill(group, true);
+    loaded(s, group, start, refreshAt, due, expires, rnd, prefetch);
     while (true) {
       int j = earliest(due);
       double t = due[j];
       if (t >= s.horizonSeconds()) {
         break;
       }
+      int members = gather(j, t, refreshAt, group);
+      int calls = (members + batchSize - 1) / batchSize;
       if (s.storeUp(t)) {
-        if (breaker.tryAcquire(t)) {
-          tally.call(t, 1);
-          breaker.onResult(t, true);
-          loaded(s, j, t, due, expires, rnd);
-        } else {
-          due[j] = t + retryBackoff() + FleetPolicy.nextInvocation(s, rnd);
+        boolean permitted = true;
+        for (int c = 0; c < calls && permitted; c++) {
+          permitted = breaker.tryAcquire(t);
+          if (permitted) {
+            tally.call(t, 1);
+            breaker.onResult(t, true);
+          }
         }
-        continue;
+        if (permitted) {
+          loaded(s, group, t, refreshAt, due, expires, rnd, batchRefresh());
+          continue;
+        }
+      } else {
+        for (int attempt = 0; attempt < retryAttempts && breaker.tryAcquire(t); attempt++) {
+          tally.call(t, 1); // a failed batch fails as one call; its retries too
+          breaker.onResult(t, false);
+        }
       }
-      for (int attempt = 0; attempt < retryAttempts && breaker.tryAcquire(t); attempt++) {
-        tally.call(t, 1);
-        breaker.onResult(t, false);
+      double retryAt = t + retryBackoff();
+      double next = retryAt + FleetPolicy.nextInvocation(s, rnd);
+      for (int k = 0; k < m; k++) {
+        if (group[k]) {
+          refreshAt[k] = retryAt;
+          due[k] = next;
+        }
       }
-      due[j] = t + retryBackoff() + FleetPolicy.nextInvocation(s, rnd);
     }
     double firstExpiry = Double.MAX_VALUE;
     for (double e : expires) {
@@ -117,13 +125,40 @@ record SecretsBrokerPolicy(
     FleetPolicy.countOutageInvocations(s, start, firstExpiry, tally, rnd);
   }
 
-  private void loaded(FleetScenario s, int j, double callStart, double[] due, double[] expires,
-      SplittableRandom rnd) {
+  /** Whether a due refresh takes along the entries due within the jitter span (one batch call). */
+  boolean batchRefresh() {
+    return prefetch;
+  }
+
+  /** Marks the entries one refresh at {@code t} reloads: {@code j}, and with batch refresh those due soon. */
+  private int gather(int j, double t, double[] refreshAt, boolean[] group) {
+    int n = 0;
+    double window = t + refreshAfter * 2 * jitter;
+    for (int k = 0; k < group.length; k++) {
+      group[k] = k == j || (batchRefresh() && refreshAt[k] <= window);
+      n += group[k] ? 1 : 0;
+    }
+    return n;
+  }
+
+  /**
+   * The entries of {@code group} loaded by a call that started at {@code callStart}: a batch shares
+   * one jittered refresh time (and so the read that triggers it), single loads draw their own.
+   */
+  private void loaded(FleetScenario s, boolean[] group, double callStart, double[] refreshAt, double[] due,
+      double[] expires, SplittableRandom rnd, boolean shared) {
     double t = callStart + latency;
-    double refreshAt = t + refreshAfter * (1 - jitter + 2 * jitter * rnd.nextDouble());
-    due[j] = refreshAt + FleetPolicy.nextInvocation(s, rnd);
-    if (t < s.outageFrom()) {
-      expires[j] = t + maxStale; // the expiry that matters: the last load before the outage
+    double sharedAt = t + refreshAfter * (1 - jitter + 2 * jitter * rnd.nextDouble());
+    double sharedDue = sharedAt + FleetPolicy.nextInvocation(s, rnd);
+    for (int k = 0; k < group.length; k++) {
+      if (!group[k]) {
+        continue;
+      }
+      refreshAt[k] = shared ? sharedAt : t + refreshAfter * (1 - jitter + 2 * jitter * rnd.nextDouble());
+      due[k] = shared ? sharedDue : refreshAt[k] + FleetPolicy.nextInvocation(s, rnd);
+      if (t < s.outageFrom()) {
+        expires[k] = t + maxStale; // the expiry that matters: the last load before the outage
+      }
     }
   }
 

@@ -1,0 +1,174 @@
+package io.secretsbroker.benchmarks.fleet;
+
+import java.util.SplittableRandom;
+
+/**
+ * Our client, as {@code CachingSecretsClient} and {@code Resilience} behave with the given settings.
+ *
+ * <ul>
+ *   <li>Cold: one call per secret on the first invocation (single flight: concurrent readers of a
+ *       cold key share one call), or, with {@code prefetch}, {@code ceil(secrets / batchSize)} batch
+ *       calls at start-up.
+ *   <li>Refresh ahead: each entry's refresh time is its load time plus {@code refreshAfter}
+ *       jittered ±{@code jitter}; the first read past it starts one background reload (one call),
+ *       and the reader is served the cached value.
+ *   <li>Outage: a failed reload is retried {@code retryAttempts} times behind the per-client
+ *       breaker ({@link Breaker}; a refused call reaches no store and is not retried), then the entry
+ *       is marked stale and tried again {@code retryBackoff} seconds later; reads are served the
+ *       stale value until {@code maxStale} after its load, after which the invocation fails.
+ *   <li>{@code latency}: how long a store call takes; an entry's age counts from the end of its call.
+ * </ul>
+ */
+record SecretsBrokerPolicy(
+    String name,
+    double refreshAfter,
+    double jitter,
+    double maxStale,
+    int retryAttempts,
+    int breakerWindow,
+    int breakerRatePercent,
+    double breakerWaitOpen,
+    int breakerHalfOpenCalls,
+    boolean prefetch,
+    int batchSize,
+    double latency) implements FleetPolicy {
+
+  /** The defaults of today's client: refresh-after 5 min, max-stale 1 h, 3 attempts, breaker 20/50%/30 s. */
+  static SecretsBrokerPolicy defaults() {
+    return of(300, 3600);
+  }
+
+  static SecretsBrokerPolicy of(double refreshAfter, double maxStale) {
+    return new SecretsBrokerPolicy("secretsbroker", refreshAfter, 0.1, maxStale, 3, 20, 50, 30, 3, false, 20, 0);
+  }
+
+  /** The same policy with store calls that take {@code seconds} (an entry counts as loaded when its call ends). */
+  SecretsBrokerPolicy withLatency(double seconds) {
+    return new SecretsBrokerPolicy(name, refreshAfter, jitter, maxStale, retryAttempts, breakerWindow,
+        breakerRatePercent, breakerWaitOpen, breakerHalfOpenCalls, prefetch, batchSize, seconds);
+  }
+
+  SecretsBrokerPolicy withPrefetch(String newName) {
+    return new SecretsBrokerPolicy(newName, refreshAfter, jitter, maxStale, retryAttempts, breakerWindow,
+        breakerRatePercent, breakerWaitOpen, breakerHalfOpenCalls, true, batchSize, latency);
+  }
+
+  /** What the client waits after a failed reload: refresh-after / 10, between 1 and 30 seconds. */
+  double retryBackoff() {
+    return Math.max(1, Math.min(refreshAfter / 10, 30));
+  }
+
+  @Override
+  public String basis() {
+    return "this repository's CachingSecretsClient and Resilience (refresh-after " + (int) refreshAfter
+        + " s ±" + (int) (jitter * 100) + "%, max-stale " + (int) maxStale + " s, " + retryAttempts
+        + " attempts, breaker " + breakerWindow + "/" + breakerRatePercent + "%/" + (int) breakerWaitOpen + " s"
+        + (prefetch ? ", prefetch and refresh in batches of " + batchSize : "") + ")";
+  }
+
+  @Override
+  public void simulateInstance(FleetScenario s, double start, SplittableRandom rnd, Tally tally) {
+    int m = s.secrets();
+    Breaker breaker = new Breaker(breakerWindow, breakerRatePercent, breakerWaitOpen, breakerHalfOpenCalls);
+    double[] refreshAt = new double[m];
+    double[] due = new double[m];
+    double[] expires = new double[m];
+    boolean[] group = new boolean[m];
+    long coldCalls = prefetch ? (m + batchSize - 1) / batchSize : m;
+    tally.call(start, coldCalls);
+    for (int c = 0; c < coldCalls; c++) {
+      breaker.onResult(start, true);
+    }
+    java.util.Arrays.fill(group, true);
+    loaded(s, group, start, refreshAt, due, expires, rnd, prefetch);
+    while (true) {
+      int j = earliest(due);
+      double t = due[j];
+      if (t >= s.horizonSeconds()) {
+        break;
+      }
+      int members = gather(j, t, refreshAt, group);
+      int calls = (members + batchSize - 1) / batchSize;
+      if (s.storeUp(t)) {
+        boolean permitted = true;
+        for (int c = 0; c < calls && permitted; c++) {
+          permitted = breaker.tryAcquire(t);
+          if (permitted) {
+            tally.call(t, 1);
+            breaker.onResult(t, true);
+          }
+        }
+        if (permitted) {
+          loaded(s, group, t, refreshAt, due, expires, rnd, batchRefresh());
+          continue;
+        }
+      } else {
+        for (int attempt = 0; attempt < retryAttempts && breaker.tryAcquire(t); attempt++) {
+          tally.call(t, 1); // a failed batch fails as one call; its retries too
+          breaker.onResult(t, false);
+        }
+      }
+      double retryAt = t + retryBackoff();
+      double next = retryAt + FleetPolicy.nextInvocation(s, rnd);
+      for (int k = 0; k < m; k++) {
+        if (group[k]) {
+          refreshAt[k] = retryAt;
+          due[k] = next;
+        }
+      }
+    }
+    double firstExpiry = Double.MAX_VALUE;
+    for (double e : expires) {
+      firstExpiry = Math.min(firstExpiry, e);
+    }
+    // expiries are those of the last successful loads: none succeeds while the store is down
+    FleetPolicy.countOutageInvocations(s, start, firstExpiry, tally, rnd);
+  }
+
+  /** Whether a due refresh takes along the entries due within the jitter span (one batch call). */
+  boolean batchRefresh() {
+    return prefetch;
+  }
+
+  /** Marks the entries one refresh at {@code t} reloads: {@code j}, and with batch refresh those due soon. */
+  private int gather(int j, double t, double[] refreshAt, boolean[] group) {
+    int n = 0;
+    double window = t + refreshAfter * 2 * jitter;
+    for (int k = 0; k < group.length; k++) {
+      group[k] = k == j || (batchRefresh() && refreshAt[k] <= window);
+      n += group[k] ? 1 : 0;
+    }
+    return n;
+  }
+
+  /**
+   * The entries of {@code group} loaded by a call that started at {@code callStart}: a batch shares
+   * one jittered refresh time (and so the read that triggers it), single loads draw their own.
+   */
+  private void loaded(FleetScenario s, boolean[] group, double callStart, double[] refreshAt, double[] due,
+      double[] expires, SplittableRandom rnd, boolean shared) {
+    double t = callStart + latency;
+    double sharedAt = t + refreshAfter * (1 - jitter + 2 * jitter * rnd.nextDouble());
+    double sharedDue = sharedAt + FleetPolicy.nextInvocation(s, rnd);
+    for (int k = 0; k < group.length; k++) {
+      if (!group[k]) {
+        continue;
+      }
+      refreshAt[k] = shared ? sharedAt : t + refreshAfter * (1 - jitter + 2 * jitter * rnd.nextDouble());
+      due[k] = shared ? sharedDue : refreshAt[k] + FleetPolicy.nextInvocation(s, rnd);
+      if (t < s.outageFrom()) {
+        expires[k] = t + maxStale; // the expiry that matters: the last load before the outage
+      }
+    }
+  }
+
+  private static int earliest(double[] due) {
+    int best = 0;
+    for (int j = 1; j < due.length; j++) {
+      if (due[j] < due[best]) {
+        best = j;
+      }
+    }
+    return best;
+  }
+}

@@ -125,6 +125,14 @@ final class FakeSecretManager implements ResponseDefinitionTransformerV2, AutoCl
     }
   }
 
+  /** Adds a version without moving any alias (as 'gcloud secrets versions add' does). */
+  String addVersionOnly(String secretId, byte[] value) {
+    Secret s = secrets.get(secretId);
+    synchronized (s) {
+      return add(s, value).number;
+    }
+  }
+
   /** Creates a secret with no versions. */
   void create(String secretId) {
     secrets.computeIfAbsent(secretId, k -> new Secret());

@@ -100,7 +100,7 @@ class GcpConfigTest {
   void from_badInput_refusedNamingTheSetting() {
     Map<String, String> cases = Map.of(
         "gcp://my-project?region=europe-west1", "Unknown query parameter 'region'",
-        "gcp://my-project?credentials=adc", "credentials=adc",
+        "gcp://my-project?credentials=adc", "credentials=adc", // secrets-guard:allow a refused URI, no credential
         "gcp://My_Project", "not a Google Cloud project id",
         "gcp://?location=europe-west1", "names no project",
         "gcp://my-project:443", "has a port",

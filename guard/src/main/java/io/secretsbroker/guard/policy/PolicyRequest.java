@@ -12,19 +12,21 @@ import java.util.Objects;
  *
  * @param cloud the target cloud
  * @param clientProperties the function's {@code secrets.*} properties (other keys are dropped)
- * @param region AWS region, or null for {@code *}
+ * @param region AWS region, or null for {@code *}; for gcp the location of regional secrets, or null
  * @param account AWS account id, or null for {@code *}
  * @param batch whether the function uses batch reads ({@code SecretsClient.values})
  * @param vault Azure Key Vault name
  * @param subscription Azure subscription id, or null for {@code $SUBSCRIPTION_ID}
  * @param resourceGroup Azure resource group, or null for {@code $RESOURCE_GROUP}
  * @param mount Vault KV v2 mount, or null for {@code secret}
+ * @param project Google Cloud project id (gcp), or null for {@code $PROJECT_ID}
  *
  * <p>Immutable and thread-safe; the constructor throws {@link ConfigurationException} when no
  * allowlist is given.
  */
 public record PolicyRequest(PolicyGenerator.Cloud cloud, Map<String, String> clientProperties, String region,
-    String account, boolean batch, String vault, String subscription, String resourceGroup, String mount) {
+    String account, boolean batch, String vault, String subscription, String resourceGroup, String mount,
+    String project) {
 
   /** Keys of the client configuration that shape the names. */
   private static final String ALIAS = "secrets.alias.";
@@ -43,5 +45,11 @@ public record PolicyRequest(PolicyGenerator.Cloud cloud, Map<String, String> cli
           + " with secrets.allow.");
     }
     clientProperties = Map.copyOf(kept);
+  }
+
+  /** A request without a Google Cloud project (aws, azure, vault). */
+  public PolicyRequest(PolicyGenerator.Cloud cloud, Map<String, String> clientProperties, String region,
+      String account, boolean batch, String vault, String subscription, String resourceGroup, String mount) {
+    this(cloud, clientProperties, region, account, batch, vault, subscription, resourceGroup, mount, null);
   }
 }

@@ -41,8 +41,8 @@ class PolicyCommandTest {
 
   @Test
   void run_badInput_exit2WithReason() {
-    assertThat(run("--provider", "gcp", "--allow", "db")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("use aws, azure or vault");
+    assertThat(run("--provider", "oci", "--allow", "db")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("use aws, azure, vault or gcp");
     assertThat(run("--provider", "aws", "--allow", "db", "--colour", "red")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option '--colour'");
     assertThat(run("--provider", "aws", "--allow")).isEqualTo(2);

@@ -168,6 +168,14 @@ class SecretManagerWireTest {
   }
 
   @Test
+  void fetch_missingSecret_notFoundSayingHowToCreateIt() {
+    Throwable t = catchThrowable(() -> provider.fetch("prod/orders"));
+
+    assertThat(t).isInstanceOf(SecretNotFoundException.class).hasMessageContaining("'prod/orders'")
+        .hasMessageContaining("gcloud secrets create prod-orders --project my-project");
+  }
+
+  @Test
   void put_missingSecret_notFoundAndNothingCreated() {
     Throwable t = catchThrowable(() -> provider.put("nope", utf8(SENTINEL)));
 
@@ -322,6 +330,15 @@ class SecretManagerWireTest {
 
     assertThat(t).isInstanceOf(InvalidSecretNameException.class).hasMessageContaining("'prod/db'")
         .hasMessageContaining("'prod-db'");
+  }
+
+  @Test
+  void nullArguments_npeNamingTheParameter() {
+    assertThat(catchThrowable(() -> provider.fetch(null))).isInstanceOf(NullPointerException.class).hasMessage("name");
+    assertThat(catchThrowable(() -> provider.put("db", null))).isInstanceOf(NullPointerException.class)
+        .hasMessage("value");
+    assertThat(catchThrowable(() -> provider.fetchAll(null))).isInstanceOf(NullPointerException.class)
+        .hasMessage("names");
   }
 
   @Test

@@ -85,9 +85,10 @@ final class GcpErrors {
     String what = version == null ? secret : "version '" + version + "' of " + secret;
     switch (status) {
       case "NOT_FOUND":
-        if (version == null) {
+        if (version == null || version.equals("latest")) {
           return new SecretNotFoundException("Secret Manager has no " + secret + ". Create it ('gcloud secrets create "
-              + secretId + " --project " + project + " --data-file=-'), or check secrets.env and the name.");
+              + secretId + " --project " + project + " --data-file=-'), or check secrets.env and the name"
+              + (version == null ? "" : " (or it has no versions yet)") + ".");
         }
         return new SecretNotFoundException("Secret Manager has no " + what + " (or the secret does not exist).");
       case "PERMISSION_DENIED":

@@ -476,6 +476,7 @@ public final class GcpSecretProvider implements SecretProvider {
 
   /** The secret id for {@code name}, refusing a second portable spelling of one id. */
   String secretId(String name) {
+    Objects.requireNonNull(name, "name");
     String secretId = SecretManagerNames.toSecretId(name);
     String first = spellings.computeIfAbsent(secretId, k -> name);
     if (!first.equals(name)) {

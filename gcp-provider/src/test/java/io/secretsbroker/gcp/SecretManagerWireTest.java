@@ -80,6 +80,30 @@ class SecretManagerWireTest {
   }
 
   @Test
+  void fetch_unknownAliasAnsweredAsInvalidArgument_stillFallsBackToLatest() {
+    fake.seed("db", utf8("value"));
+    fake.server.stubFor(WireMock.get(urlPathEqualTo("/v1/projects/my-project/secrets/db/versions/current:access"))
+        .atPriority(1).willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+            .withBody(FakeSecretManager.errorBody(400, "INVALID_ARGUMENT", "Invalid resource field value in the"
+                + " request.", null))));
+
+    assertThat(new String(provider.fetch("db").value(), StandardCharsets.UTF_8)).isEqualTo("value");
+  }
+
+  @Test
+  void fetch_currentAliasOnDisabledVersion_surfacedNotFallenBack() {
+    fake.seed("db", utf8("one"));
+    fake.setAlias("db", "current", "1");
+    fake.addVersionOnly("db", utf8("two"));
+    fake.setState("db", "1", "DISABLED");
+
+    Throwable t = catchThrowable(() -> provider.fetch("db"));
+
+    assertThat(t).isInstanceOf(SecretVersionStateException.class).hasMessageContaining("'current' alias");
+    fake.server.verify(0, getRequestedFor(urlPathEqualTo("/v1/projects/my-project/secrets/db/versions/latest:access")));
+  }
+
+  @Test
   void fetch_secretWithCurrentAlias_readsCurrentNotLatest() {
     fake.seed("db", utf8("one"));
     fake.setAlias("db", "current", "1");

@@ -35,6 +35,15 @@ final class GcpErrors {
     this.project = project;
   }
 
+  /** Whether an error answer is Google's {@code INVALID_ARGUMENT}. */
+  boolean isInvalidArgument(SecretManagerHttp.Response r) {
+    try {
+      return "INVALID_ARGUMENT".equals(JSON.readTree(r.body()).path("error").path("status").asText(""));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** The exception for an I/O failure or timeout: transient. */
   SecretsException io(IOException e, String name, String secretId) {
     return new ProviderUnavailableException("Could not reach Secret Manager for secret '" + name + "' (secret "

@@ -112,11 +112,29 @@ public final class GcpSecretProvider implements SecretProvider {
   @Override
   public SecretRecord fetch(String name) {
     String secretId = secretId(name);
+    SecretRecord current = accessAlias(name, secretId, CURRENT);
+    return current != null ? current : access(name, secretId, LATEST);
+  }
+
+  /**
+   * {@code versions/{alias}:access}, or null when the secret has no such alias: 404, or the 400
+   * {@code INVALID_ARGUMENT} a service may answer for an alias it does not know. Anything else
+   * (denied, a disabled version behind the alias, throttling) is thrown as usual.
+   */
+  private SecretRecord accessAlias(String name, String secretId, String alias) {
+    SecretManagerHttp.Response r;
     try {
-      return access(name, secretId, CURRENT);
-    } catch (SecretNotFoundException noCurrentAlias) {
-      return access(name, secretId, LATEST);
+      r = http.send("GET", secretPath(secretId) + "/versions/" + alias + ":access", null);
+    } catch (IOException e) {
+      throw errors.io(e, name, secretId);
     }
+    if (r.status() == 404 || (r.status() == 400 && errors.isInvalidArgument(r))) {
+      return null;
+    }
+    if (r.status() / 100 != 2) {
+      throw errors.map(r, name, secretId, alias, Op.READ);
+    }
+    return record(r, name, secretId, alias);
   }
 
   @Override
@@ -196,6 +214,11 @@ public final class GcpSecretProvider implements SecretProvider {
   private SecretRecord access(String name, String secretId, String version) {
     SecretManagerHttp.Response r = call("GET", secretPath(secretId) + "/versions/" + version + ":access", null, name,
         secretId, version, Op.READ);
+    return record(r, name, secretId, version);
+  }
+
+  /** The record in an {@code :access} answer, CRC32C-checked. */
+  private SecretRecord record(SecretManagerHttp.Response r, String name, String secretId, String version) {
     String where = "version '" + version + "' of secret '" + name + "' (Secret Manager secret " + secretId
         + " in project " + config.label() + ")";
     String versionName = null;

@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * {@code secretsbroker-guard policy --provider aws|azure|vault|ssm --allow db,stripe/* [--env prod]
+ * {@code secretsbroker-guard policy --provider aws|azure|vault|ssm|gcp --allow db,stripe/* [--env prod]
  * [--name-template T] [--properties secrets.properties] [--region R --account A] [--batch]
- * [--vault V] [--subscription S] [--resource-group G] [--mount M] [--kms-key K]}: prints the least-privilege
+ * [--vault V] [--subscription S] [--resource-group G] [--mount M] [--kms-key K]
+ * [--project P]}: prints the least-privilege
  * policy for those names. Options given on the command line override the properties file.
  * Exit status 0 on success, 2 on a usage or configuration error (the message says what to pass).
  * Reachable as {@code secretsbroker-guard policy ...} through the guard CLI, or on its own through
@@ -22,10 +23,10 @@ import java.util.Properties;
  */
 public final class PolicyCommand {
   public static final String USAGE_TEXT = """
-      usage: secretsbroker-guard policy --provider aws|azure|vault|ssm --allow NAMES [--env ENV] [--name-template T]
+      usage: secretsbroker-guard policy --provider aws|azure|vault|ssm|gcp --allow NAMES [--env ENV] [--name-template T]
                                         [--properties FILE] [--region R] [--account A] [--batch]
                                         [--vault V] [--subscription S] [--resource-group G] [--mount M]
-                                        [--kms-key K]
+                                        [--kms-key K] [--project P]
         --allow           the function's secrets.allow: exact names and prefix/* patterns, comma-separated
         --env             secrets.env; names resolve through secrets.name-template (default {env}/{name})
         --properties      read secrets.allow, secrets.env, secrets.name-template, secrets.alias.* from FILE
@@ -33,6 +34,7 @@ public final class PolicyCommand {
         azure:  --vault (required), --subscription, --resource-group (default shell variables)
         vault:  --mount (default secret)
         ssm:    --region, --account (default *), --kms-key adds kms:Decrypt on that key (via SSM only)
+        gcp:    --project (default $PROJECT_ID), --region for regional secrets' location
       exit status: 0 policy printed, 2 usage or configuration error""";
 
   private PolicyCommand() {}
@@ -71,11 +73,12 @@ public final class PolicyCommand {
       putIfGiven(props, "secrets.name-template", opts.remove("name-template"));
       String provider = opts.remove("provider");
       if (provider == null) {
-        throw new ConfigurationException("--provider is required: aws, azure, vault or ssm.");
+        throw new ConfigurationException("--provider is required: aws, azure, vault, ssm or gcp.");
       }
       PolicyRequest request = new PolicyRequest(PolicyGenerator.Cloud.parse(provider), props, opts.remove("region"),
           opts.remove("account"), batch, opts.remove("vault"), opts.remove("subscription"),
-          opts.remove("resource-group"), opts.remove("mount"), opts.remove("kms-key"));
+          opts.remove("resource-group"), opts.remove("mount"), opts.remove("kms-key"),
+          opts.remove("project"));
       if (!opts.isEmpty()) {
         err.println("unknown option '--" + opts.keySet().iterator().next() + "'");
         err.println(USAGE_TEXT);

@@ -31,6 +31,9 @@ import java.util.Map;
  *   <li><b>Azure</b>: {@code az role assignment create} commands granting {@code Key Vault Secrets
  *       User} scoped to each secret. Azure RBAC scopes cannot match a prefix, so prefix patterns
  *       are refused with what to do instead.
+ *   <li><b>Google Cloud</b>: {@code gcloud secrets add-iam-policy-binding} commands granting
+ *       {@code roles/secretmanager.secretAccessor} on each allowed secret (names spelled by the gcp
+ *       provider's rule, {@code /} as {@code -}); prefix patterns are refused like Azure's.
  * </ul>
  * Names go through the same {@code secrets.env}, {@code secrets.name-template} and
  * {@code secrets.alias.*} rules as the client ({@link AllowedNames}). An unrestricted allowlist
@@ -50,14 +53,14 @@ public final class PolicyGenerator {
 
   /** The cloud a policy is for. */
   public enum Cloud {
-    AWS, AZURE, VAULT, SSM;
+    AWS, AZURE, VAULT, SSM, GCP;
 
-    /** Parses {@code aws}, {@code azure}, {@code vault} or {@code ssm}. */
+    /** Parses {@code aws}, {@code azure}, {@code vault}, {@code ssm} or {@code gcp}. */
     public static Cloud parse(String s) {
       try {
         return valueOf(s.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new ConfigurationException("Unknown provider '" + s + "': use aws, azure, vault or ssm.", e);
+        throw new ConfigurationException("Unknown provider '" + s + "': use aws, azure, vault, ssm or gcp.", e);
       }
     }
   }
@@ -70,6 +73,7 @@ public final class PolicyGenerator {
       case VAULT -> vault(names, request.mount());
       case AZURE -> azure(names, request.vault(), request.subscription(), request.resourceGroup());
       case SSM -> ssm(names, request.region(), request.account(), request.kmsKey());
+      case GCP -> gcp(names, request.project(), request.region());
     };
   }
 
@@ -233,6 +237,62 @@ public final class PolicyGenerator {
             + " spelling; Key Vault names use letters, digits and the separators - / _ . only.");
       }
       out.append(alnum ? String.valueOf(c) : "-".repeat(run));
+    }
+    return out.toString();
+  }
+
+  /** The role that reads secret versions and nothing else. */
+  public static final String GCP_ROLE = "roles/secretmanager.secretAccessor";
+
+  /**
+   * Shell commands binding {@value #GCP_ROLE} on each allowed secret. {@code project} defaults to
+   * {@code $PROJECT_ID}; {@code location} (regional secrets) is omitted when null; the member is
+   * always {@code $MEMBER} ({@code serviceAccount:NAME@PROJECT.iam.gserviceaccount.com}).
+   *
+   * @throws ConfigurationException for prefix patterns, a name the gcp rule cannot spell, or two
+   *     allowed names that spell the same secret
+   */
+  public static String gcp(AllowedNames names, String project, String location) {
+    if (!names.patterns().isEmpty()) {
+      throw new ConfigurationException("Secret-level IAM bindings cannot match a name prefix ("
+          + String.join(", ", names.patterns()) + "). List each secret in --allow, or bind " + GCP_ROLE + " on the"
+          + " project with an IAM condition on resource.name.startsWith(...) yourself.");
+    }
+    if (names.exact().isEmpty()) {
+      throw new ConfigurationException("--allow names no secret; pass e.g. --allow db,stripe_key.");
+    }
+    String p = project == null ? "$PROJECT_ID" : project;
+    StringBuilder out = new StringBuilder("# Secrets Broker: " + GCP_ROLE + " on exactly the allowed secrets.\n"
+        + "# MEMBER is the function's service account: serviceAccount:NAME@PROJECT.iam.gserviceaccount.com\n");
+    Map<String, String> seen = new LinkedHashMap<>();
+    for (String n : names.exact()) {
+      String id = secretManagerId(n);
+      String first = seen.putIfAbsent(id, n);
+      if (first != null) {
+        throw new ConfigurationException("Secrets '" + first + "' and '" + n + "' both spell the Secret Manager"
+            + " secret '" + id + "' ('/' is '-', '.' is '_'); the gcp provider refuses the second. Allow one of them.");
+      }
+      out.append("gcloud secrets add-iam-policy-binding ").append(id).append(" --project ").append(p)
+          .append(location == null ? "" : " --location " + location)
+          .append(" --member \"$MEMBER\" --role ").append(GCP_ROLE).append('\n');
+    }
+    return out.toString();
+  }
+
+  /**
+   * A portable name as a Secret Manager secret id: the gcp provider's rule (its
+   * {@code SecretManagerNames}): letters, digits, {@code -} and {@code _} stay, {@code /} becomes
+   * {@code -} and {@code .} becomes {@code _}.
+   */
+  static String secretManagerId(String portable) {
+    StringBuilder out = new StringBuilder();
+    for (char c : portable.toCharArray()) {
+      boolean keep = (c < 128 && Character.isLetterOrDigit(c)) || c == '-' || c == '_';
+      if (!keep && c != '/' && c != '.') {
+        throw new ConfigurationException("Secret '" + portable + "' contains '" + c + "', which has no Secret Manager"
+            + " spelling; secret ids use letters, digits, '-' and '_' (and the gcp provider maps '/' and '.').");
+      }
+      out.append(keep ? c : c == '/' ? '-' : '_');
     }
     return out.toString();
   }

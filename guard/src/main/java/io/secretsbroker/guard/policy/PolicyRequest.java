@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param cloud the target cloud
  * @param clientProperties the function's {@code secrets.*} properties (other keys are dropped)
- * @param region AWS region, or null for {@code *}
+ * @param region AWS region, or null for {@code *}; for gcp the location of regional secrets, or null
  * @param account AWS account id, or null for {@code *}
  * @param batch whether the function uses batch reads ({@code SecretsClient.values})
  * @param vault Azure Key Vault name
@@ -20,13 +20,14 @@ import java.util.Objects;
  * @param resourceGroup Azure resource group, or null for {@code $RESOURCE_GROUP}
  * @param mount Vault KV v2 mount, or null for {@code secret}
  * @param kmsKey SSM: the KMS key that encrypts the parameters (adds {@code kms:Decrypt}), or null
+ * @param project Google Cloud project id (gcp), or null for {@code $PROJECT_ID}
  *
  * <p>Immutable and thread-safe; the constructor throws {@link ConfigurationException} when no
  * allowlist is given.
  */
 public record PolicyRequest(PolicyGenerator.Cloud cloud, Map<String, String> clientProperties, String region,
     String account, boolean batch, String vault, String subscription, String resourceGroup, String mount,
-    String kmsKey) {
+    String kmsKey, String project) {
 
   /** Keys of the client configuration that shape the names. */
   private static final String ALIAS = "secrets.alias.";
@@ -47,9 +48,9 @@ public record PolicyRequest(PolicyGenerator.Cloud cloud, Map<String, String> cli
     clientProperties = Map.copyOf(kept);
   }
 
-  /** A request without a KMS key (every cloud but SSM). */
+  /** A request with neither a KMS key (ssm) nor a Google Cloud project (gcp): aws, azure, vault. */
   public PolicyRequest(PolicyGenerator.Cloud cloud, Map<String, String> clientProperties, String region,
       String account, boolean batch, String vault, String subscription, String resourceGroup, String mount) {
-    this(cloud, clientProperties, region, account, batch, vault, subscription, resourceGroup, mount, null);
+    this(cloud, clientProperties, region, account, batch, vault, subscription, resourceGroup, mount, null, null);
   }
 }

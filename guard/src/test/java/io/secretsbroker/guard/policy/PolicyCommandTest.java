@@ -52,8 +52,8 @@ class PolicyCommandTest {
 
   @Test
   void run_badInput_exit2WithReason() {
-    assertThat(run("--provider", "oracle", "--allow", "db")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown provider 'oracle'");
+    assertThat(run("--provider", "oci", "--allow", "db")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("use aws, azure, vault, ssm or gcp");
     assertThat(run("--provider", "aws", "--allow", "db", "--colour", "red")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option '--colour'");
     assertThat(run("--provider", "aws", "--allow")).isEqualTo(2);

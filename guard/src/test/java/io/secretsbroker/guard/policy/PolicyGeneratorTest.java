@@ -91,7 +91,7 @@ class PolicyGeneratorTest {
   private static JsonNode ssm(Map<String, String> props, String region, String account, String kmsKey)
       throws Exception {
     return JSON.readTree(PolicyGenerator.generate(new PolicyRequest(Cloud.SSM, props, region, account, false, null,
-        null, null, null, kmsKey)));
+        null, null, null, kmsKey, null)));
   }
 
   @Test

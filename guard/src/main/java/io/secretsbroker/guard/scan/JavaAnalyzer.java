@@ -25,7 +25,7 @@ import io.secretsbroker.guard.AnchorScanner;
 import io.secretsbroker.guard.Detection;
 import io.secretsbroker.guard.Detector;
 import io.secretsbroker.guard.Rule;
-import io.secretsbroker.guard.RuntimeGuard;
+import io.secretsbroker.guard.EnvironmentScan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -215,7 +215,7 @@ final class JavaAnalyzer {
     }
     boolean system = scope == null || scope.equals("System");
     if (method.equals("getenv") && system && index == 0) {
-      if (Detector.isSecretName(value) && !RuntimeGuard.PLATFORM_IDENTITY.contains(value)) {
+      if (Detector.isSecretName(value) && !EnvironmentScan.PLATFORM_IDENTITY.contains(value)) {
         src.reportName(Rule.JAVA_ENV_SECRET_READ, pos.line, pos.column, value);
       }
       return;

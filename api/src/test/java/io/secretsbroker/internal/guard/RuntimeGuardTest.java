@@ -1,10 +1,11 @@
-package io.secretsbroker.guard;
+package io.secretsbroker.internal.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.GuardViolationException;
+import io.secretsbroker.guard.Finding;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

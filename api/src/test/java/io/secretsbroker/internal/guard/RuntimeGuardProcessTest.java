@@ -1,4 +1,4 @@
-package io.secretsbroker.guard;
+package io.secretsbroker.internal.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

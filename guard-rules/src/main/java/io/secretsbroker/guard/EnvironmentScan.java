@@ -87,7 +87,22 @@ public final class EnvironmentScan {
     if (name == null || value == null || allowed.contains(name.toUpperCase(Locale.ROOT))) {
       return;
     }
+    String upper = name.toUpperCase(Locale.ROOT);
+    if (where.equals("env") && JVM_OPTIONS.contains(upper)) {
+      jvmOptions(name, value, out);
+      return;
+    }
+    if (where.equals("env") && upper.startsWith("OTEL_EXPORTER_OTLP_") && upper.endsWith("HEADERS")) {
+      otlpHeaders(name, value, out);
+      return;
+    }
     List<Detection> found = detector.scanEnvironment(name, value);
+    if (where.equals("env") && PlatformSettings.isPlatformSetting(name)) {
+      if (!found.isEmpty()) {
+        out.add(Finding.ofName(Rule.AZURE_PLATFORM_SETTING, where, 0, 0, name));
+      }
+      return;
+    }
     if (found.isEmpty() && where.equals("env") && isAppServiceConnectionString(name, value)) {
       out.add(Finding.ofName(Rule.AZURE_RESOLVED_SETTING, where, 0, 0, name));
       return;
@@ -95,6 +110,65 @@ public final class EnvironmentScan {
     if (!found.isEmpty()) {
       out.add(Finding.of(found.get(0), where, 0, 0, name));
     }
+  }
+
+  /** Variables the JVM launcher reads options from: a {@code -Dpassword=...} there is a secret on the command line. */
+  private static final Set<String> JVM_OPTIONS = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS",
+      "JAVA_OPTS", "CATALINA_OPTS", "MAVEN_OPTS", "GRADLE_OPTS");
+
+  /** Each {@code -Dname=value} of a JVM options variable is judged as a system property. */
+  private void jvmOptions(String variable, String value, List<Finding> out) {
+    for (String token : value.trim().split("\\s+")) {
+      if (!token.startsWith("-D")) {
+        if (!detector.scanText(token).isEmpty()) {
+          out.add(Finding.of(detector.scanText(token).get(0), "env", 0, 0, variable));
+          return;
+        }
+        continue;
+      }
+      int eq = token.indexOf('=');
+      if (eq < 3) {
+        continue;
+      }
+      String prop = token.substring(2, eq);
+      String v = stripQuotes(token.substring(eq + 1));
+      List<Detection> found = detector.scanEnvironment(prop, v);
+      if (!found.isEmpty()) {
+        out.add(Finding.of(found.get(0), "env", 0, 0, variable + " -D" + prop));
+      }
+    }
+  }
+
+  /**
+   * OTLP exporter headers ({@code key1=value1,key2=value2}, W3C baggage style) carry the backend's
+   * API key ({@code api-key=...}, {@code x-honeycomb-team=...}, {@code Authorization=Bearer ...}):
+   * a header whose name sounds like a secret or credential, or whose value is long and random, is one.
+   */
+  private void otlpHeaders(String variable, String value, List<Finding> out) {
+    for (String pair : value.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq < 1) {
+        continue;
+      }
+      String header = pair.substring(0, eq).strip();
+      String v = java.net.URLDecoder.decode(pair.substring(eq + 1).strip(), java.nio.charset.StandardCharsets.UTF_8);
+      String lower = header.toLowerCase(Locale.ROOT);
+      String credential = lower.equals("authorization") ? v.replaceFirst("(?i)^(bearer|basic|apikey|api-key)\\s+", "") : v;
+      List<Detection> found = detector.scanEnvironment(lower.equals("authorization") ? "auth-token" : header, credential);
+      if (found.isEmpty() && credential.length() >= 16 && Detector.isGenericSecretValue(credential)) {
+        found = detector.scanEnvironment("api-key", credential);
+      }
+      if (!found.isEmpty()) {
+        out.add(Finding.of(found.get(0), "env", 0, 0, variable + " " + header));
+      }
+    }
+  }
+
+  private static String stripQuotes(String v) {
+    if (v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'') && v.charAt(v.length() - 1) == v.charAt(0)) {
+      return v.substring(1, v.length() - 1);
+    }
+    return v;
   }
 
   private static boolean isAppServiceConnectionString(String name, String value) {

@@ -4,6 +4,7 @@ import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.GuardViolationException;
 import io.secretsbroker.guard.EnvironmentScan;
 import io.secretsbroker.guard.Finding;
+import io.secretsbroker.guard.Rule;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -37,8 +38,13 @@ import org.slf4j.LoggerFactory;
  * <p>Variables the platform injects for its own identity ({@link #PLATFORM_IDENTITY}) are allowed;
  * {@code secrets.guard.allow-env} (comma-separated names) extends the list.
  *
+ * <p>Azure Functions platform settings that hold a key on a key-based plan ({@code AzureWebJobsStorage},
+ * {@code WEBSITE_CONTENTAZUREFILECONNECTIONSTRING}, {@code WEBSITE_RUN_FROM_PACKAGE} with a SAS URL)
+ * never block: they are logged at WARN with the identity-based alternative
+ * ({@code AzureWebJobsStorage__accountName}), in every mode but {@code off}.
+ *
  * <p>Immutable and thread-safe: the environment and properties are copied when the guard is made.
- * Messages and logs name variables and rules, never values (at most four masked characters).
+ * Messages and logs name variables and rules, never values, not even in part ({@code ****}).
  */
 public final class RuntimeGuard {
   private static final Logger LOG = LoggerFactory.getLogger(RuntimeGuard.class);
@@ -178,12 +184,25 @@ public final class RuntimeGuard {
     if (mode == Mode.OFF || findings.isEmpty()) {
       return;
     }
-    if (mode == Mode.BLOCK) {
-      throw new GuardViolationException(describe(findings));
-    }
+    List<Finding> blocking = new ArrayList<>();
     for (Finding f : findings) {
-      LOG.warn("Secrets guard ({}): {} holds a secret [{} {}]. {}", modeReason, f.location(), f.ruleId(),
-          f.masked().isEmpty() ? "" : f.masked(), f.fix());
+      if (f.rule() == Rule.AZURE_PLATFORM_SETTING) {
+        // a setting the platform requires on a key-based plan: never blocks, says how to drop the key
+        LOG.warn("Secrets guard ({}): {} is an Azure Functions platform setting holding a key [{} ****]. {}",
+            modeReason, f.location(), f.ruleId(), f.fix());
+      } else {
+        blocking.add(f);
+      }
+    }
+    if (blocking.isEmpty()) {
+      return;
+    }
+    if (mode == Mode.BLOCK) {
+      throw new GuardViolationException(describe(blocking));
+    }
+    for (Finding f : blocking) {
+      // fully masked, whatever the finding carries: a WARN line reaches every log reader
+      LOG.warn("Secrets guard ({}): {} holds a secret [{} ****]. {}", modeReason, f.location(), f.ruleId(), f.fix());
     }
   }
 

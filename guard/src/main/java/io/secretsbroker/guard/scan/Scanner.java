@@ -50,11 +50,13 @@ public final class Scanner {
   private final List<PathMatcher> excludes;
   private final List<String> excludeGlobs;
   private final Baseline baseline;
+  private final BuildPolicy policy;
   private final Detector detector = Detector.defaults();
   private final JavaAnalyzer java = new JavaAnalyzer();
   private final ConfigAnalyzer config = new ConfigAnalyzer();
 
-  private Scanner(List<String> excludeGlobs, Baseline baseline) {
+  private Scanner(List<String> excludeGlobs, Baseline baseline, BuildPolicy policy) {
+    this.policy = policy;
     this.excludeGlobs = List.copyOf(excludeGlobs);
     this.excludes = excludeGlobs.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
     this.baseline = baseline;
@@ -69,8 +71,19 @@ public final class Scanner {
    * @throws UncheckedIOException when the baseline cannot be read
    */
   public static Scanner create(List<String> excludeGlobs, Path baselineFile) {
+    return create(excludeGlobs, baselineFile, false);
+  }
+
+  /**
+   * A scanner with the default build policy ({@link BuildPolicy}), or the strict one where every
+   * finding fails.
+   *
+   * @throws UncheckedIOException when the baseline cannot be read
+   */
+  public static Scanner create(List<String> excludeGlobs, Path baselineFile, boolean strict) {
     try {
-      return new Scanner(excludeGlobs, baselineFile == null ? Baseline.empty() : Baseline.read(baselineFile));
+      return new Scanner(excludeGlobs, baselineFile == null ? Baseline.empty() : Baseline.read(baselineFile),
+          new BuildPolicy(strict));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read baseline " + baselineFile + ": " + e.getMessage(), e);
     }
@@ -219,11 +232,14 @@ public final class Scanner {
   }
 
   private void collect(SourceText src, ScanResult result) {
-    for (Finding f : src.findings()) {
+    for (Finding f : policy.judge(src.findings())) {
       if (baseline.accepts(f)) {
         result.baselined++;
       } else {
         result.findings.add(f);
+        if (f.verdict().failsBuild()) {
+          result.failing++;
+        }
       }
     }
     result.suppressed += src.suppressed;
@@ -303,9 +319,15 @@ public final class Scanner {
     int suppressed;
     int suppressedWithoutReason;
     int baselined;
+    int failing;
 
     public List<Finding> findings() {
       return findings;
+    }
+
+    /** Findings whose verdict fails the build. */
+    public int failing() {
+      return failing;
     }
 
     public int files() {

@@ -119,8 +119,8 @@ public final class Detector {
             1, anyCase("server", "data source", "host", "address"), (t, m) -> isRealPassword(m.group(1)), 0,
             null, 4 * WINDOW),
         new FormatRule(Rule.QUERY_CREDENTIAL,
-            Pattern.compile("(?i)(?:(?<=[?&;])(" + QUERY_KEYS + ")=([^&;\\s\"'<>#]{3,200})"
-                + "|(?<![A-Za-z0-9_.-])(" + QUERY_KEYS + ")=([^&;\\s\"'<>#]{3,200})(?=&[A-Za-z_]+=))"),
+            Pattern.compile("(?i)(?:(?<=[?&;])(" + QUERY_KEYS + ")=([^&;\\s\"'<>#\\\\]{3,200})"
+                + "|(?<![A-Za-z0-9_.-])(" + QUERY_KEYS + ")=([^&;\\s\"'<>#\\\\]{3,200})(?=&[A-Za-z_]+=))"),
             0, anyCase("password=", "passwd=", "pwd=", "pass=", "token=", "secret=", "apikey=", "api_key=",
                 "access_token=", "client_secret=", "auth_token="), (t, m) -> isQueryCredential(m), 40,
             null, WINDOW)));

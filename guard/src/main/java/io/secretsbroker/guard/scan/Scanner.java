@@ -54,6 +54,7 @@ public final class Scanner {
   private final Detector detector = Detector.defaults();
   private final JavaAnalyzer java = new JavaAnalyzer();
   private final ConfigAnalyzer config = new ConfigAnalyzer();
+  private final CodeAnalyzer code = new CodeAnalyzer();
 
   private Scanner(List<String> excludeGlobs, Baseline baseline, BuildPolicy policy) {
     this.policy = policy;
@@ -227,6 +228,8 @@ public final class Scanner {
       java.analyze(src);
     } else if (kind instanceof ConfigAnalyzer.Kind k) {
       config.analyze(k, src);
+    } else if (kind instanceof CodeAnalyzer.Family f) {
+      code.analyze(f, src);
     }
     collect(src, result);
   }
@@ -248,7 +251,10 @@ public final class Scanner {
 
   private enum Lang { JAVA }
 
-  /** The analysis a file name calls for: Lang.JAVA, a ConfigAnalyzer.Kind, or null (format rules only). */
+  /**
+   * The analysis a file name calls for: Lang.JAVA, a ConfigAnalyzer.Kind, a CodeAnalyzer.Family, or
+   * null (format rules only). {@code .gradle} files are Groovy code, not properties.
+   */
   static Object kindOf(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     String ext = extension(lower);
@@ -264,12 +270,13 @@ public final class Scanner {
       return ConfigAnalyzer.Kind.ENV;
     }
     return switch (ext) {
-      case "properties", "ini", "cfg", "conf", "toml", "npmrc", "pypirc", "netrc", "gradle" -> ConfigAnalyzer.Kind.PROPERTIES;
+      case "properties", "ini", "cfg", "conf", "toml", "npmrc", "pypirc", "netrc" -> ConfigAnalyzer.Kind.PROPERTIES;
       case "yml", "yaml" -> ConfigAnalyzer.Kind.YAML;
       case "json" -> ConfigAnalyzer.Kind.JSON;
       case "tf", "tfvars", "hcl" -> ConfigAnalyzer.Kind.TERRAFORM;
       case "xml", "config" -> ConfigAnalyzer.Kind.XML;
-      default -> lower.equals(".npmrc") || lower.equals(".pypirc") ? ConfigAnalyzer.Kind.PROPERTIES : null;
+      default -> lower.equals(".npmrc") || lower.equals(".pypirc") ? ConfigAnalyzer.Kind.PROPERTIES
+          : CodeAnalyzer.familyOf(lower, ext);
     };
   }
 

@@ -84,8 +84,7 @@ final class JavaAnalyzer {
       "keyspec", "signingkey", "signing_key", "encryptionkey", "encryption_key", "masterkey", "master_key",
       "accountkey", "account_key", "storagekey", "storage_key", "clientkey", "client_key", "hmackey", "hmac_key",
       "sessionkey", "appkey", "app_key", "sharedkey", "shared_key", "cryptokey", "cipherkey", "subscriptionkey",
-      "licensekey", "sas", "login(", ".load(", "keystore", "hmac", "pbkdf2", "signwith", "addidentity", "getkey(",
-      "keymanager"};
+      "licensekey", "sas", "login(", "tochararray", "keystore", "hmac", "pbkdf2", "signwith", "addidentity"};
   /**
    * Fragments that a secret-sounding name ({@link Detector#isSecretName}) holds when it holds no
    * context word: {@code pw}, {@code app.key}, {@code clientKey}. They are common in code
@@ -165,9 +164,9 @@ final class JavaAnalyzer {
     }
   }
 
-  private static final AnchorScanner SINK_WORDS = AnchorScanner.anyCase(List.of("getconnection", "login(", ".load(",
-      "keyspec", "pbkdf2", "hmac", "signwith", "addidentity", "setpassword", "passwordauthentication", "credential(",
-      "getkey(", "keymanager", "withpassword", "setsigningkey"));
+  private static final AnchorScanner SINK_WORDS = AnchorScanner.anyCase(List.of("getconnection", "login(",
+      "keyspec", "pbkdf2", "hmac", "signwith", "addidentity", "setpassword", "passwordauthentication", "keystore",
+      "withpassword", "setsigningkey"));
 
   private static boolean hasSinkWord(String text) {
     boolean[] found = {false};

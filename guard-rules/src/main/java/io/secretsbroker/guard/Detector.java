@@ -69,7 +69,8 @@ public final class Detector {
                 + "|xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{8,13}-[a-f0-9]{64}"
                 + "|xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,300}|xoxe-[0-9]-[A-Za-z0-9]{100,300})(?![A-Za-z0-9-])"),
             1, exact("xoxb-", "xoxa-", "xoxp-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "xoxe.", "xapp-"),
-            (t, m) -> looksRandom(m.group(1).substring(5)) && TokenFormats.mixed(tail(m.group(1)))),
+            (t, m) -> looksRandom(m.group(1).substring(5))
+                && (!m.group(1).startsWith("xoxe") || TokenFormats.mixed(tail(m.group(1))))),
         new FormatRule(Rule.SLACK_WEBHOOK,
             Pattern.compile("https://hooks\\.slack\\.com/(?:services|workflows|triggers)/([A-Za-z0-9_/]{20,})"),
             1, exact("https://hooks.slack.com/"), (t, m) -> looksRandom(m.group(1))),

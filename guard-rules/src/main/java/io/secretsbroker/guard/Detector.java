@@ -337,6 +337,7 @@ public final class Detector {
       "dir", "url", "uri", "endpoint", "host", "header", "type", "length", "size", "ttl", "expiry", "expires",
       "expiration", "lifetime", "validity", "duration", "age", "seconds", "ms", "millis", "minutes", "days",
       "timeout", "enabled", "disabled", "enable", "required", "version", "versions", "ref", "reference", "provider",
+      "chars", "characters", "alphabet", "charset", "regex", "pattern", "delimiter", "separator",
       "policy", "label", "hint", "prompt", "field", "param", "parameter", "format", "mode", "strategy", "algorithm",
       "alg", "encoder", "hash", "hashed", "sha", "digest", "checksum", "pattern", "regex", "count", "max", "min",
       "limit", "location", "template", "placeholder", "message", "msg", "title", "text", "description", "desc",

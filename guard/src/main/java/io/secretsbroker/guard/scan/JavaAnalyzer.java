@@ -379,7 +379,7 @@ final class JavaAnalyzer {
       return;
     }
     if (method.equals("getProperty") && "System".equals(scope)) {
-      if (index == 0 && Detector.isSecretName(value)) {
+      if (index == 0 && Detector.isSecretName(value) && !JSSE_PROPERTIES.contains(value)) {
         src.reportName(Rule.JAVA_PROPERTY_SECRET_READ, pos.line, pos.column, value);
       } else if (index == 1) {
         literalKey(m, 0).ifPresent(key -> keyed(src, pos, key, value));
@@ -410,6 +410,13 @@ final class JavaAnalyzer {
       credential(src, pos, value, method);
     }
   }
+
+  /**
+   * The JDK's own JSSE settings: the platform defines and reads them (the JDK's TrustStoreManager),
+   * so reading one is not an application keeping a secret in a system property.
+   */
+  private static final Set<String> JSSE_PROPERTIES = Set.of("javax.net.ssl.keyStorePassword",
+      "javax.net.ssl.trustStorePassword");
 
   /** Key-store and key-manager methods taking a password as {@code char[]}. */
   private static final Set<String> CHAR_PASSWORD_METHODS = Set.of("load", "store", "getKey", "init", "setKeyEntry",

@@ -92,4 +92,15 @@ class JavaCredentialsTest {
     assertThat(rules("class A { void m() { session.setPassword(\"${SSH_PASSWORD}\"); ks.load(in, \"\".toCharArray()); } }"))
         .isEmpty();
   }
+
+  @Test
+  void realTreeShapes_fromTheJdksSources_notReported() throws IOException {
+    // shapes the JDK's own sources hold: a character-set constant, the platform's JSSE settings
+    assertThat(rules("class U {\n  static final String allowedTokenChars = \"!#$%&'*+-.^_`|~0123456789abcdefghijk\";\n}\n"))
+        .isEmpty();
+    assertThat(rules("class T {\n  String p() { return System.getProperty(\"javax.net.ssl.trustStorePassword\"); }\n}\n"))
+        .isEmpty();
+    assertThat(rules("class T {\n  String p() { return System.getProperty(\"app.db.password\"); }\n}\n"))
+        .containsExactly("java-property-secret-read");
+  }
 }

@@ -149,6 +149,10 @@ public final class Scanner {
     String name = file.getFileName().toString();
     String ext = extension(name);
     try {
+      if ((ext.equals("p12") || ext.equals("pfx")) && Files.size(file) <= MAX_FILE) {
+        keyStore(Files.readAllBytes(file), shown, result);
+        return;
+      }
       if (Files.size(file) > MAX_FILE || BINARY_EXTENSIONS.contains(ext)) {
         result.skipped++;
         return;
@@ -204,6 +208,17 @@ public final class Scanner {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     zip.transferTo(out);
     return out.toByteArray();
+  }
+
+  /** A {@code .p12}/{@code .pfx} file: reported when its DER is a PKCS#12 store. */
+  private void keyStore(byte[] bytes, String shown, ScanResult result) {
+    SourceText src = new SourceText(shown, "");
+    for (Detection d : detector.scanKeyStoreFile(bytes)) {
+      src.reportAt(d, 0, 0, null);
+    }
+    collect(src, result);
+    result.files++;
+    result.bytes += bytes.length;
   }
 
   private void classFile(byte[] bytes, String shown, ScanResult result) {

@@ -132,4 +132,22 @@ class BuildPolicyTest {
       assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: secretsbroker-guard scan", "--show-prefix");
     }
   }
+
+  @Test
+  void pkcs12File_reportedAsKeyStore_failsInMainOnly(@TempDir Path dir) throws IOException {
+    byte[] der = new byte[400];
+    new java.util.Random(3).nextBytes(der);
+    byte[] head = {0x30, (byte) 0x82, 0x01, (byte) 0x8c, 0x02, 0x01, 0x03, 0x30, (byte) 0x82};
+    System.arraycopy(head, 0, der, 0, head.length);
+    Files.createDirectories(dir.resolve("src/main/resources"));
+    Files.createDirectories(dir.resolve("src/test/resources"));
+    Files.write(dir.resolve("src/main/resources/server.p12"), der);
+    Files.write(dir.resolve("src/test/resources/client.pfx"), der);
+    Files.write(dir.resolve("src/main/resources/other.p12"), new byte[] {0x30, 0x03, 0x02, 0x01, 0x01});
+    Scanner.ScanResult r = scan(dir, false);
+    assertThat(r.findings()).extracting(Finding::ruleId).containsExactly("pkcs12", "pkcs12");
+    assertThat(r.failing()).isEqualTo(1);
+    assertThat(r.findings()).filteredOn(f -> f.verdict().failsBuild()).singleElement()
+        .satisfies(f -> assertThat(f.path()).endsWith("server.p12"));
+  }
 }

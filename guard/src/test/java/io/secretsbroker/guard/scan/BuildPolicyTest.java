@@ -150,4 +150,22 @@ class BuildPolicyTest {
     assertThat(r.findings()).filteredOn(f -> f.verdict().failsBuild()).singleElement()
         .satisfies(f -> assertThat(f.path()).endsWith("server.p12"));
   }
+
+  @Test
+  void mavenGoal_failsOnlyOnFailingFindings_strictFailsOnAll_reportFullyMasked(@TempDir Path dir) throws Exception {
+    write(dir, "src/test/java/DbTest.java", "class DbTest { String dbPassword = \"" + PW + "\"; }\n");
+    CheckMojo mojo = new CheckMojo();
+    mojo.paths = List.of(dir.toFile());
+    mojo.report = dir.resolve("out/guard.json").toFile();
+    mojo.format = "json";
+    mojo.execute(); // a test fixture: reported, the build goes on
+    String json = Files.readString(dir.resolve("out/guard.json"));
+    assertThat(json).contains("\"severity\":\"medium\"", "\"failsBuild\":false", "\"masked\":\"****\"")
+        .doesNotContain(PW.substring(0, 4) + "*");
+    CheckMojo strict = new CheckMojo();
+    strict.paths = List.of(dir.toFile());
+    strict.strict = true;
+    org.assertj.core.api.Assertions.assertThatThrownBy(strict::execute)
+        .isInstanceOf(org.apache.maven.plugin.MojoFailureException.class).hasMessageNotContaining(PW);
+  }
 }

@@ -3,7 +3,7 @@ package io.secretsbroker.internal;
 import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.SecretsClient;
 import io.secretsbroker.guard.Finding;
-import io.secretsbroker.guard.RuntimeGuard;
+import io.secretsbroker.internal.guard.RuntimeGuard;
 import io.secretsbroker.spi.AuditSink;
 import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretProvider;

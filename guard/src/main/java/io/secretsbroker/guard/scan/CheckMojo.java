@@ -51,6 +51,14 @@ public class CheckMojo extends AbstractMojo {
   @Parameter(property = "secrets.guard.failOnFindings", defaultValue = "true")
   boolean failOnFindings = true;
 
+  /** Every finding fails (default: the policy of docs/guard.md, which reports test fixtures without failing). */
+  @Parameter(property = "secrets.guard.strict", defaultValue = "false")
+  boolean strict;
+
+  /** Show values' first characters in the log and report ({@code AKIA****}); default fully masked. */
+  @Parameter(property = "secrets.guard.showPrefix", defaultValue = "false")
+  boolean showPrefix;
+
   /** Skip the check. */
   @Parameter(property = "secrets.guard.skip", defaultValue = "false")
   boolean skip;
@@ -64,12 +72,12 @@ public class CheckMojo extends AbstractMojo {
     Scanner.ScanResult result;
     try {
       Path base = baseline != null && baseline.isFile() ? baseline.toPath() : null;
-      result = Scanner.create(excludes, base).scan(paths.stream().map(File::toPath).toList());
+      result = Scanner.create(excludes, base, strict).scan(paths.stream().map(File::toPath).toList());
       if (report != null) {
         Reporter.Format f = Reporter.Format.valueOf(format.toUpperCase(Locale.ROOT));
         Files.createDirectories(report.toPath().toAbsolutePath().getParent());
         try (Writer w = Files.newBufferedWriter(report.toPath(), StandardCharsets.UTF_8)) {
-          Reporter.write(f, result, w);
+          Reporter.write(f, result, w, showPrefix);
         }
       }
     } catch (UncheckedIOException | IOException e) {
@@ -78,13 +86,20 @@ public class CheckMojo extends AbstractMojo {
       throw new MojoExecutionException("secretsbroker-guard: format '" + format + "' is not text, json or sarif", e);
     }
     for (Finding f : result.findings()) {
-      getLog().error(f.location() + " [" + f.ruleId() + "]" + (f.masked().isEmpty() ? "" : " " + f.masked())
-          + ": " + f.fix());
+      String value = Reporter.shown(f, showPrefix);
+      String line = f.location() + " [" + f.ruleId() + ", " + f.verdict().severity() + "]"
+          + (value.isEmpty() ? "" : " " + value) + ": " + f.fix() + " Policy: " + f.verdict().reason() + ".";
+      if (f.verdict().failsBuild()) {
+        getLog().error(line);
+      } else {
+        getLog().warn(line);
+      }
     }
     getLog().info("secretsbroker-guard: scanned " + result.files() + " files; " + result.findings().size()
-        + " finding(s), " + result.suppressed() + " suppressed inline, " + result.baselined() + " in the baseline");
-    if (!result.findings().isEmpty() && failOnFindings) {
-      throw new MojoFailureException("secretsbroker-guard: " + GuardCli.summary(result.findings())
+        + " finding(s), " + result.failing() + " failing the build, " + result.suppressed() + " suppressed inline, "
+        + result.baselined() + " in the baseline");
+    if (result.failing() > 0 && failOnFindings) {
+      throw new MojoFailureException("secretsbroker-guard: " + result.failing() + " of " + GuardCli.summary(result.findings())
           + " in sources or configuration. Move each into the secret store and read it with Secrets.get, or"
           + " accept it with a 'secrets-guard:allow <reason>' comment or a baseline entry (docs/guard.md).");
     }

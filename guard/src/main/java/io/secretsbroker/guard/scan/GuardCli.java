@@ -17,8 +17,10 @@ import java.util.Locale;
  * {@code java -jar secretsbroker-guard.jar scan PATH... [--format text|json|sarif] [--baseline FILE]
  * [--exclude GLOB]... [--output FILE] [--write-baseline FILE]}.
  *
- * <p>Exit status: 0 when nothing was found, 1 when there are findings, 2 on a usage error (unknown
- * option, missing or unreadable path or baseline). Output never contains a whole secret value.
+ * <p>Exit status: 0 when nothing was found or nothing found fails the build ({@link BuildPolicy}), 1
+ * when a finding fails it, 2 on a usage error (unknown option, missing or unreadable path or
+ * baseline); {@code --help} prints usage and exits 0. Values are masked fully ({@code ****})
+ * unless {@code --show-prefix}.
  */
 public final class GuardCli {
   static final int CLEAN = 0;
@@ -27,13 +29,17 @@ public final class GuardCli {
 
   static final String USAGE_TEXT = """
       usage: secretsbroker-guard scan PATH... [--format text|json|sarif] [--baseline FILE] [--exclude GLOB]...
-                                             [--output FILE] [--write-baseline FILE]
+                                             [--output FILE] [--write-baseline FILE] [--strict] [--show-prefix]
         --format          text (default, for a person), json (one object per line), sarif (SARIF 2.1.0)
         --baseline        file of accepted finding fingerprints (see --write-baseline)
         --exclude         glob over paths relative to each PATH, e.g. 'src/test/resources/fixtures/**'; repeatable
         --output          write the report to FILE instead of standard output
         --write-baseline  write the fingerprints of every current finding to FILE and exit 0
-      exit status: 0 clean, 1 findings, 2 usage error
+        --strict          every finding fails (default: live-format tokens fail anywhere, other findings
+                          fail outside test sources, published emulator keys never fail; see docs/guard.md)
+        --show-prefix     show the first characters of values (AKIA****); default: fully masked (****)
+        --help            print this help and exit 0
+      exit status: 0 clean or nothing failing, 1 findings that fail the build, 2 usage error
       usage: secretsbroker-guard policy --provider aws|azure|vault --allow NAMES ... (see 'policy --help')""";
 
   private GuardCli() {}
@@ -47,6 +53,10 @@ public final class GuardCli {
     if (args.length > 0 && args[0].equals("policy")) {
       return io.secretsbroker.guard.policy.PolicyCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
     }
+    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help"))) {
+      out.println(USAGE_TEXT);
+      return CLEAN;
+    }
     if (args.length == 0 || !args[0].equals("scan")) {
       err.println(args.length == 0 ? "missing command 'scan'" : "unknown command '" + args[0] + "'");
       err.println(USAGE_TEXT);
@@ -58,9 +68,18 @@ public final class GuardCli {
     Path baseline = null;
     Path output = null;
     Path writeBaseline = null;
+    boolean strict = false;
+    boolean showPrefix = false;
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
-      if (a.startsWith("--")) {
+      if (a.equals("--help") || a.equals("-h")) {
+        out.println(USAGE_TEXT);
+        return CLEAN;
+      } else if (a.equals("--strict")) {
+        strict = true;
+      } else if (a.equals("--show-prefix")) {
+        showPrefix = true;
+      } else if (a.startsWith("--")) {
         if (i + 1 >= args.length) {
           err.println("option " + a + " needs a value");
           err.println(USAGE_TEXT);
@@ -106,7 +125,7 @@ public final class GuardCli {
       return USAGE;
     }
     try {
-      Scanner.ScanResult result = Scanner.create(excludes, baseline).scan(paths);
+      Scanner.ScanResult result = Scanner.create(excludes, baseline, strict).scan(paths);
       if (writeBaseline != null) {
         Baseline.write(writeBaseline, result.findings());
         err.println("wrote " + result.findings().size() + " fingerprint(s) to " + writeBaseline);
@@ -115,9 +134,9 @@ public final class GuardCli {
       try (Writer w = output == null
           ? new OutputStreamWriter(new NonClosingStream(out), StandardCharsets.UTF_8)
           : Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-        Reporter.write(format, result, w);
+        Reporter.write(format, result, w, showPrefix);
       }
-      return result.findings().isEmpty() ? CLEAN : FINDINGS;
+      return result.failing() == 0 ? CLEAN : FINDINGS;
     } catch (UncheckedIOException | java.io.IOException e) {
       err.println("error: " + e.getMessage());
       return USAGE;

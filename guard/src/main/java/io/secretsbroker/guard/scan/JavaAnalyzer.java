@@ -25,10 +25,13 @@ import io.secretsbroker.guard.AnchorScanner;
 import io.secretsbroker.guard.Detection;
 import io.secretsbroker.guard.Detector;
 import io.secretsbroker.guard.Rule;
-import io.secretsbroker.guard.RuntimeGuard;
+import io.secretsbroker.guard.EnvironmentScan;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -81,7 +84,7 @@ final class JavaAnalyzer {
       "keyspec", "signingkey", "signing_key", "encryptionkey", "encryption_key", "masterkey", "master_key",
       "accountkey", "account_key", "storagekey", "storage_key", "clientkey", "client_key", "hmackey", "hmac_key",
       "sessionkey", "appkey", "app_key", "sharedkey", "shared_key", "cryptokey", "cipherkey", "subscriptionkey",
-      "licensekey", "sas"};
+      "licensekey", "sas", "login(", "tochararray", "keystore", "hmac", "pbkdf2", "signwith", "addidentity"};
   /**
    * Fragments that a secret-sounding name ({@link Detector#isSecretName}) holds when it holds no
    * context word: {@code pw}, {@code app.key}, {@code clientKey}. They are common in code
@@ -129,15 +132,22 @@ final class JavaAnalyzer {
     if (points.words().length == 0) {
       return;
     }
-    String skeleton = JavaSkeleton.blank(src.text, points);
+    // a credential sink may take its literal through a name declared elsewhere in the class: such
+    // files are parsed whole (the skeleton keeps only statements holding a relevant literal)
+    String skeleton = hasSinkWord(src.text) ? src.text : JavaSkeleton.blank(src.text, points);
     ParseResult<CompilationUnit> result = parser.parse(skeleton);
     if (!result.isSuccessful() && skeleton != src.text) {
       result = parser.parse(src.text); // the blanking should never break a parse; if it does, see all
     }
+    firstLineShift = 0;
+    if (!result.isSuccessful()) {
+      result = parseSnippet(src.text);
+    }
     Optional<CompilationUnit> cu = result.getResult();
-    if (cu.isEmpty()) {
+    if (cu.isEmpty() || !result.isSuccessful()) {
       return;
     }
+    constants = constants(cu.get());
     List<TextBlockLiteralExpr> textBlocks = new ArrayList<>();
     cu.get().walk(node -> {
       if (node instanceof StringLiteralExpr lit) {
@@ -149,6 +159,136 @@ final class JavaAnalyzer {
     for (TextBlockLiteralExpr lit : textBlocks) {
       literal(src, lit, lit.asString());
     }
+    if (!constants.isEmpty()) {
+      flowIntoSinks(src, cu.get());
+    }
+  }
+
+  private static final AnchorScanner SINK_WORDS = AnchorScanner.anyCase(List.of("getconnection", "login(",
+      "keyspec", "pbkdf2", "hmac", "signwith", "addidentity", "setpassword", "passwordauthentication", "keystore",
+      "withpassword", "setsigningkey"));
+
+  private static boolean hasSinkWord(String text) {
+    boolean[] found = {false};
+    SINK_WORDS.scan(text, (w, at) -> found[0] = true);
+    return found[0];
+  }
+
+  /** Columns on line 1 of a snippet parsed inside a wrapper class shift by the wrapper's length. */
+  private int firstLineShift;
+  /** Names declared once in the compilation unit with a literal value: locals, fields, constants. */
+  private Map<String, Expression> constants = Map.of();
+
+  private static final String SNIPPET_CLASS = "class GuardSnippet$ { ";
+  private static final String SNIPPET_METHOD = "class GuardSnippet$ { void snippet$() throws Exception { ";
+
+  /**
+   * A file that is not a compilation unit (a documentation snippet, a gist, a JShell script): its
+   * field declarations and methods parse inside a class, its statements inside a method. Leading
+   * {@code import} and {@code package} lines are blanked first (positions kept).
+   */
+  private ParseResult<CompilationUnit> parseSnippet(String text) {
+    String body = blankImports(text);
+    ParseResult<CompilationUnit> r = parser.parse(SNIPPET_CLASS + body + "\n}");
+    if (r.isSuccessful()) {
+      firstLineShift = SNIPPET_CLASS.length();
+      return r;
+    }
+    r = parser.parse(SNIPPET_METHOD + body + "\n}}");
+    firstLineShift = SNIPPET_METHOD.length();
+    return r;
+  }
+
+  private static String blankImports(String text) {
+    StringBuilder sb = new StringBuilder(text);
+    int i = 0;
+    while (i < sb.length()) {
+      int end = sb.indexOf("\n", i);
+      if (end < 0) {
+        end = sb.length();
+      }
+      String line = sb.substring(i, end).strip();
+      if (line.startsWith("import ") || line.startsWith("package ")) {
+        for (int k = i; k < end; k++) {
+          sb.setCharAt(k, ' ');
+        }
+      } else if (!line.isEmpty() && !line.startsWith("//")) {
+        break;
+      }
+      i = end + 1;
+    }
+    return sb.toString();
+  }
+
+  private Position at(Position p) {
+    return p.line == 1 && firstLineShift > 0 ? new Position(1, Math.max(1, p.column - firstLineShift)) : p;
+  }
+
+  /** Literal values of names declared exactly once; a name declared twice is ambiguous and dropped. */
+  private static Map<String, Expression> constants(CompilationUnit cu) {
+    Map<String, Expression> out = new HashMap<>();
+    Set<String> ambiguous = new HashSet<>();
+    Set<String> declared = new HashSet<>();
+    for (com.github.javaparser.ast.body.Parameter p : cu.findAll(com.github.javaparser.ast.body.Parameter.class)) {
+      declared.add(p.getNameAsString());
+    }
+    for (VariableDeclarator vd : cu.findAll(VariableDeclarator.class)) {
+      if (!declared.add(vd.getNameAsString())) {
+        ambiguous.add(vd.getNameAsString());
+      }
+      Expression init = vd.getInitializer().orElse(null);
+      while (init instanceof MethodCallExpr m && PASS_THROUGH.contains(m.getNameAsString()) && m.getScope().isPresent()) {
+        init = m.getScope().get();
+      }
+      if (init instanceof StringLiteralExpr || init instanceof TextBlockLiteralExpr
+          || (init instanceof BinaryExpr && fold(init) != null)) {
+        String name = vd.getNameAsString();
+        if (out.put(name, init) != null) {
+          ambiguous.add(name);
+        }
+      }
+    }
+    ambiguous.forEach(out::remove);
+    return out;
+  }
+
+  /**
+   * Data flow within a class: a local, field or constant holding a literal and passed to a
+   * credential sink ({@code new PBEKeySpec(PW.toCharArray())}, {@code getConnection(url, user, pw)})
+   * is judged as if the literal stood there; the finding is reported at the literal.
+   */
+  private void flowIntoSinks(SourceText src, CompilationUnit cu) {
+    for (MethodCallExpr m : cu.findAll(MethodCallExpr.class)) {
+      for (Expression arg : m.getArguments()) {
+        Expression lit = resolve(arg);
+        if (lit != null) {
+          call(src, at(lit.getBegin().orElse(new Position(0, 0))), m, arg, fold(lit), charArray(arg), true);
+        }
+      }
+    }
+    for (ObjectCreationExpr oc : cu.findAll(ObjectCreationExpr.class)) {
+      for (Expression arg : oc.getArguments()) {
+        Expression lit = resolve(arg);
+        if (lit != null) {
+          creation(src, at(lit.getBegin().orElse(new Position(0, 0))), oc, arg, fold(lit));
+        }
+      }
+    }
+  }
+
+  private Expression resolve(Expression arg) {
+    Expression e = arg;
+    while (e instanceof MethodCallExpr m && PASS_THROUGH.contains(m.getNameAsString()) && m.getScope().isPresent()) {
+      e = m.getScope().get();
+    }
+    String name = e instanceof NameExpr n ? n.getNameAsString()
+        : e instanceof FieldAccessExpr f && f.getScope() instanceof com.github.javaparser.ast.expr.ThisExpr
+            ? f.getNameAsString() : e instanceof FieldAccessExpr f2 ? f2.getNameAsString() : null;
+    return name == null ? null : constants.get(name);
+  }
+
+  private static boolean charArray(Expression arg) {
+    return arg instanceof MethodCallExpr m && m.getNameAsString().equals("toCharArray");
   }
 
   private void literal(SourceText src, Expression lit, String value) {
@@ -166,18 +306,20 @@ final class JavaAnalyzer {
       value = folded;
       expr = top;
     }
+    boolean chars = false;
     while (true) {
       parent = expr.getParentNode().orElse(null);
       if (parent instanceof EnclosedExpr || parent instanceof CastExpr) {
         expr = (Expression) parent;
       } else if (parent instanceof MethodCallExpr m && m.getScope().orElse(null) == expr
           && PASS_THROUGH.contains(m.getNameAsString())) {
+        chars |= m.getNameAsString().equals("toCharArray");
         expr = m;
       } else {
         break;
       }
     }
-    Position pos = lit.getBegin().orElse(new Position(0, 0));
+    Position pos = at(lit.getBegin().orElse(new Position(0, 0)));
     if (parent instanceof VariableDeclarator vd && vd.getInitializer().orElse(null) == expr) {
       keyed(src, pos, vd.getNameAsString(), value);
     } else if (parent instanceof AssignExpr a && a.getValue() == expr) {
@@ -193,16 +335,32 @@ final class JavaAnalyzer {
         keyed(src, pos, name.substring(3), value);
       }
     } else if (parent instanceof MethodCallExpr m) {
-      call(src, pos, m, expr, value);
+      call(src, pos, m, expr, value, chars, false);
     } else if (parent instanceof ObjectCreationExpr oc) {
       creation(src, pos, oc, expr, value);
     }
   }
 
-  private void call(SourceText src, Position pos, MethodCallExpr m, Expression expr, String value) {
+  /**
+   * @param chars    the literal reached the call through {@code .toCharArray()}
+   * @param viaName  the literal reached the call through a variable (data flow): only credential sinks count
+   */
+  private void call(SourceText src, Position pos, MethodCallExpr m, Expression expr, String value, boolean chars,
+                    boolean viaName) {
     String method = m.getNameAsString();
     int index = m.getArguments().indexOf(expr);
     String scope = m.getScope().map(JavaAnalyzer::nameOf).orElse(null);
+    int args = m.getArguments().size();
+    if (index >= 0 && sink(method, scope, index, args, chars)) {
+      credential(src, pos, value, method);
+      return;
+    }
+    if (viaName) {
+      if (args == 1 && isCredentialSetter(method)) {
+        credential(src, pos, value, method);
+      }
+      return;
+    }
     if (index < 0) {
       // the literal is the scope: "literal".equals(password)
       if (COMPARISONS.contains(method) && m.getArguments().size() == 1) {
@@ -215,13 +373,13 @@ final class JavaAnalyzer {
     }
     boolean system = scope == null || scope.equals("System");
     if (method.equals("getenv") && system && index == 0) {
-      if (Detector.isSecretName(value) && !RuntimeGuard.PLATFORM_IDENTITY.contains(value)) {
+      if (Detector.isSecretName(value) && !EnvironmentScan.PLATFORM_IDENTITY.contains(value)) {
         src.reportName(Rule.JAVA_ENV_SECRET_READ, pos.line, pos.column, value);
       }
       return;
     }
     if (method.equals("getProperty") && "System".equals(scope)) {
-      if (index == 0 && Detector.isSecretName(value)) {
+      if (index == 0 && Detector.isSecretName(value) && !JSSE_PROPERTIES.contains(value)) {
         src.reportName(Rule.JAVA_PROPERTY_SECRET_READ, pos.line, pos.column, value);
       } else if (index == 1) {
         literalKey(m, 0).ifPresent(key -> keyed(src, pos, key, value));
@@ -253,6 +411,46 @@ final class JavaAnalyzer {
     }
   }
 
+  /**
+   * The JDK's own JSSE settings: the platform defines and reads them (the JDK's TrustStoreManager),
+   * so reading one is not an application keeping a secret in a system property.
+   */
+  private static final Set<String> JSSE_PROPERTIES = Set.of("javax.net.ssl.keyStorePassword",
+      "javax.net.ssl.trustStorePassword");
+
+  /** Key-store and key-manager methods taking a password as {@code char[]}. */
+  private static final Set<String> CHAR_PASSWORD_METHODS = Set.of("load", "store", "getKey", "init", "setKeyEntry",
+      "getEntry", "getInstance", "addIdentity");
+  /** HMAC key factories taking the key as their first argument. */
+  private static final Set<String> HMAC_KEY_METHODS = Set.of("HMAC256", "HMAC384", "HMAC512", "hmacShaKeyFor",
+      "hmacSha1", "hmacSha256", "hmacSha384", "hmacSha512");
+
+  /** Calls whose argument at {@code index} is a credential, whatever the parameter's name. */
+  private static boolean sink(String method, String scope, int index, int args, boolean chars) {
+    if (method.equals("getConnection") && args == 3 && index == 2) {
+      return true; // DriverManager.getConnection(url, user, password), DataSource.getConnection(user, password)
+    }
+    if (method.equals("getConnection") && args == 2 && index == 1 && !"DriverManager".equals(scope)) {
+      return true;
+    }
+    if (method.equals("login") && args == 2 && index == 1) {
+      return true; // HttpServletRequest.login(user, password)
+    }
+    if (method.equals("addIdentity") && args >= 2 && index == args - 1) {
+      return true; // JSch.addIdentity(keyFile, passphrase)
+    }
+    if (chars && CHAR_PASSWORD_METHODS.contains(method) && index >= 1) {
+      return true; // KeyStore.load(in, "...".toCharArray()), KeyManagerFactory.init(ks, pw)
+    }
+    if (HMAC_KEY_METHODS.contains(method) && index == 0) {
+      return !method.startsWith("hmacSha") || method.equals("hmacShaKeyFor") || "HmacUtils".equals(scope);
+    }
+    if (method.equals("signWith") && args == 2 && index == 1) {
+      return true; // jjwt signWith(SignatureAlgorithm.HS256, "secret")
+    }
+    return false;
+  }
+
   private static boolean isCredentialSetter(String method) {
     String target = method;
     if ((method.startsWith("set") || method.startsWith("with")) && method.length() > 4) {
@@ -278,7 +476,7 @@ final class JavaAnalyzer {
     String type = oc.getType().getNameAsString();
     int index = oc.getArguments().indexOf(expr);
     switch (type) {
-      case "PBEKeySpec", "SecretKeySpec", "HmacKey" -> {
+      case "PBEKeySpec", "SecretKeySpec", "HmacKey", "Pbkdf2PasswordEncoder", "JWTVerifier" -> {
         if (index == 0) {
           credential(src, pos, value, type);
         }
@@ -294,6 +492,11 @@ final class JavaAnalyzer {
         }
       }
       case "AzureKeyCredential", "AzureSasCredential" -> credential(src, pos, value, type);
+      case "HmacUtils" -> {
+        if (index == 1) {
+          credential(src, pos, value, type);
+        }
+      }
       case "PasswordAuthentication", "UsernamePasswordCredentials", "UsernamePasswordAuthenticationToken",
           "UsernamePasswordCredential" -> {
         if (index == 1) {

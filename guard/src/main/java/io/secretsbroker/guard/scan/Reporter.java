@@ -23,12 +23,20 @@ final class Reporter {
   private Reporter() {}
 
   static void write(Format format, Scanner.ScanResult result, Writer out) {
+    write(format, result, out, false);
+  }
+
+  /**
+   * Writes the report; values are masked fully ({@code ****}) unless {@code showPrefix}, when a
+   * person opted in to see their first characters ({@code AKIA****}).
+   */
+  static void write(Format format, Scanner.ScanResult result, Writer out, boolean showPrefix) {
     try {
       switch (format) {
-        case TEXT -> text(result, out);
-        case JSON -> jsonLines(result.findings(), out);
+        case TEXT -> text(result, out, showPrefix);
+        case JSON -> jsonLines(result.findings(), out, showPrefix);
         case SARIF -> out.write(JSON.copy().enable(SerializationFeature.INDENT_OUTPUT)
-            .writeValueAsString(sarif(result.findings())) + "\n");
+            .writeValueAsString(sarif(result.findings(), showPrefix)) + "\n");
       }
       out.flush();
     } catch (IOException e) {
@@ -36,14 +44,21 @@ final class Reporter {
     }
   }
 
-  private static void text(Scanner.ScanResult r, Writer out) throws IOException {
+  static String shown(Finding f, boolean showPrefix) {
+    return showPrefix ? f.maskedWithPrefix() : f.masked();
+  }
+
+  private static void text(Scanner.ScanResult r, Writer out, boolean showPrefix) throws IOException {
     for (Finding f : r.findings()) {
-      out.write(f.location() + "  " + f.ruleId() + (f.masked().isEmpty() ? "" : "  " + f.masked())
+      String value = shown(f, showPrefix);
+      out.write(f.location() + "  " + f.ruleId() + "  " + f.verdict().severity()
+          + (f.verdict().failsBuild() ? " (fails)" : " (reported)") + (value.isEmpty() ? "" : "  " + value)
           + (f.subject() == null ? "" : "  (" + f.subject() + ")") + "\n");
       out.write("    " + f.rule().title() + ". " + f.fix() + "\n");
+      out.write("    Policy: " + f.verdict().reason() + ".\n");
     }
-    out.write(r.findings().size() + (r.findings().size() == 1 ? " finding" : " findings") + " in " + r.files()
-        + " files (" + r.bytes() / 1024 + " KiB)");
+    out.write(r.findings().size() + (r.findings().size() == 1 ? " finding" : " findings") + " ("
+        + r.failing() + " failing the build) in " + r.files() + " files (" + r.bytes() / 1024 + " KiB)");
     if (r.suppressed() > 0 || r.baselined() > 0) {
       out.write("; " + r.suppressed() + " suppressed inline, " + r.baselined() + " accepted by the baseline");
     }
@@ -55,6 +70,10 @@ final class Reporter {
   }
 
   static ObjectNode json(Finding f) {
+    return json(f, false);
+  }
+
+  static ObjectNode json(Finding f, boolean showPrefix) {
     ObjectNode o = JSON.createObjectNode();
     o.put("ruleId", f.ruleId());
     o.put("title", f.rule().title());
@@ -65,19 +84,27 @@ final class Reporter {
     if (f.subject() != null) {
       o.put("subject", f.subject());
     }
-    o.put("masked", f.masked());
+    o.put("masked", shown(f, showPrefix));
+    o.put("severity", f.verdict().severity());
+    o.put("failsBuild", f.verdict().failsBuild());
+    o.put("policy", f.verdict().reason());
+    o.put("live", f.live());
     o.put("fingerprint", f.fingerprint());
     o.put("fix", f.fix());
     return o;
   }
 
-  private static void jsonLines(List<Finding> findings, Writer out) throws IOException {
+  private static void jsonLines(List<Finding> findings, Writer out, boolean showPrefix) throws IOException {
     for (Finding f : findings) {
-      out.write(JSON.writeValueAsString(json(f)) + "\n");
+      out.write(JSON.writeValueAsString(json(f, showPrefix)) + "\n");
     }
   }
 
   static ObjectNode sarif(List<Finding> findings) {
+    return sarif(findings, false);
+  }
+
+  static ObjectNode sarif(List<Finding> findings, boolean showPrefix) {
     ObjectNode root = JSON.createObjectNode();
     root.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
     root.put("version", "2.1.0");
@@ -105,10 +132,15 @@ final class Reporter {
       ObjectNode res = results.addObject();
       res.put("ruleId", f.ruleId());
       res.put("ruleIndex", f.rule().ordinal());
-      res.put("level", "error");
+      res.put("level", f.verdict().failsBuild() ? "error" : "warning");
+      String value = shown(f, showPrefix);
       res.putObject("message").put("text", f.rule().title()
-          + (f.subject() == null ? "" : " in " + f.subject()) + (f.masked().isEmpty() ? "" : " (" + f.masked() + ")")
-          + ". " + f.fix());
+          + (f.subject() == null ? "" : " in " + f.subject()) + (value.isEmpty() ? "" : " (" + value + ")")
+          + ". " + f.fix() + " Policy: " + f.verdict().reason() + ".");
+      ObjectNode resProps = res.putObject("properties");
+      resProps.put("severity", f.verdict().severity());
+      resProps.put("failsBuild", f.verdict().failsBuild());
+      resProps.put("live", f.live());
       ObjectNode physical = res.putArray("locations").addObject().putObject("physicalLocation");
       String uri = f.path();
       int bang = uri.indexOf("!/");

@@ -50,11 +50,14 @@ public final class Scanner {
   private final List<PathMatcher> excludes;
   private final List<String> excludeGlobs;
   private final Baseline baseline;
+  private final BuildPolicy policy;
   private final Detector detector = Detector.defaults();
   private final JavaAnalyzer java = new JavaAnalyzer();
   private final ConfigAnalyzer config = new ConfigAnalyzer();
+  private final CodeAnalyzer code = new CodeAnalyzer();
 
-  private Scanner(List<String> excludeGlobs, Baseline baseline) {
+  private Scanner(List<String> excludeGlobs, Baseline baseline, BuildPolicy policy) {
+    this.policy = policy;
     this.excludeGlobs = List.copyOf(excludeGlobs);
     this.excludes = excludeGlobs.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
     this.baseline = baseline;
@@ -69,8 +72,19 @@ public final class Scanner {
    * @throws UncheckedIOException when the baseline cannot be read
    */
   public static Scanner create(List<String> excludeGlobs, Path baselineFile) {
+    return create(excludeGlobs, baselineFile, false);
+  }
+
+  /**
+   * A scanner with the default build policy ({@link BuildPolicy}), or the strict one where every
+   * finding fails.
+   *
+   * @throws UncheckedIOException when the baseline cannot be read
+   */
+  public static Scanner create(List<String> excludeGlobs, Path baselineFile, boolean strict) {
     try {
-      return new Scanner(excludeGlobs, baselineFile == null ? Baseline.empty() : Baseline.read(baselineFile));
+      return new Scanner(excludeGlobs, baselineFile == null ? Baseline.empty() : Baseline.read(baselineFile),
+          new BuildPolicy(strict));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read baseline " + baselineFile + ": " + e.getMessage(), e);
     }
@@ -135,6 +149,10 @@ public final class Scanner {
     String name = file.getFileName().toString();
     String ext = extension(name);
     try {
+      if ((ext.equals("p12") || ext.equals("pfx")) && Files.size(file) <= MAX_FILE) {
+        keyStore(Files.readAllBytes(file), shown, result);
+        return;
+      }
       if (Files.size(file) > MAX_FILE || BINARY_EXTENSIONS.contains(ext)) {
         result.skipped++;
         return;
@@ -192,6 +210,17 @@ public final class Scanner {
     return out.toByteArray();
   }
 
+  /** A {@code .p12}/{@code .pfx} file: reported when its DER is a PKCS#12 store. */
+  private void keyStore(byte[] bytes, String shown, ScanResult result) {
+    SourceText src = new SourceText(shown, "");
+    for (Detection d : detector.scanKeyStoreFile(bytes)) {
+      src.reportAt(d, 0, 0, null);
+    }
+    collect(src, result);
+    result.files++;
+    result.bytes += bytes.length;
+  }
+
   private void classFile(byte[] bytes, String shown, ScanResult result) {
     SourceText src = new SourceText(shown, "");
     for (ClassFileReader.Constant c : ClassFileReader.constants(bytes)) {
@@ -214,16 +243,21 @@ public final class Scanner {
       java.analyze(src);
     } else if (kind instanceof ConfigAnalyzer.Kind k) {
       config.analyze(k, src);
+    } else if (kind instanceof CodeAnalyzer.Family f) {
+      code.analyze(f, src);
     }
     collect(src, result);
   }
 
   private void collect(SourceText src, ScanResult result) {
-    for (Finding f : src.findings()) {
+    for (Finding f : policy.judge(src.findings())) {
       if (baseline.accepts(f)) {
         result.baselined++;
       } else {
         result.findings.add(f);
+        if (f.verdict().failsBuild()) {
+          result.failing++;
+        }
       }
     }
     result.suppressed += src.suppressed;
@@ -232,7 +266,10 @@ public final class Scanner {
 
   private enum Lang { JAVA }
 
-  /** The analysis a file name calls for: Lang.JAVA, a ConfigAnalyzer.Kind, or null (format rules only). */
+  /**
+   * The analysis a file name calls for: Lang.JAVA, a ConfigAnalyzer.Kind, a CodeAnalyzer.Family, or
+   * null (format rules only). {@code .gradle} files are Groovy code, not properties.
+   */
   static Object kindOf(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     String ext = extension(lower);
@@ -248,12 +285,13 @@ public final class Scanner {
       return ConfigAnalyzer.Kind.ENV;
     }
     return switch (ext) {
-      case "properties", "ini", "cfg", "conf", "toml", "npmrc", "pypirc", "netrc", "gradle" -> ConfigAnalyzer.Kind.PROPERTIES;
+      case "properties", "ini", "cfg", "conf", "toml", "npmrc", "pypirc", "netrc" -> ConfigAnalyzer.Kind.PROPERTIES;
       case "yml", "yaml" -> ConfigAnalyzer.Kind.YAML;
       case "json" -> ConfigAnalyzer.Kind.JSON;
       case "tf", "tfvars", "hcl" -> ConfigAnalyzer.Kind.TERRAFORM;
       case "xml", "config" -> ConfigAnalyzer.Kind.XML;
-      default -> lower.equals(".npmrc") || lower.equals(".pypirc") ? ConfigAnalyzer.Kind.PROPERTIES : null;
+      default -> lower.equals(".npmrc") || lower.equals(".pypirc") ? ConfigAnalyzer.Kind.PROPERTIES
+          : CodeAnalyzer.familyOf(lower, ext);
     };
   }
 
@@ -303,9 +341,15 @@ public final class Scanner {
     int suppressed;
     int suppressedWithoutReason;
     int baselined;
+    int failing;
 
     public List<Finding> findings() {
       return findings;
+    }
+
+    /** Findings whose verdict fails the build. */
+    public int failing() {
+      return failing;
     }
 
     public int files() {

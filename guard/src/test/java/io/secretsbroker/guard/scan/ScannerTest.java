@@ -54,7 +54,7 @@ class ScannerTest {
     Cli r = cli("scan", dir.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).contains("App.java:2:", "generic-secret", "(DB_PASSWORD)", "Secrets.get(\"db-password\")",
-        ".env:1:14  github-token  ghp_****", "2 findings").doesNotContain(PW).doesNotContain(GITHUB);
+        ".env:1:14  github-token  high (fails)  ****", "Policy: not a test source: fails", "2 findings").doesNotContain(PW).doesNotContain(GITHUB);
   }
 
   @Test
@@ -115,12 +115,12 @@ class ScannerTest {
   @Test
   void scan_baselineAndExclude_acceptFindings(@TempDir Path dir) throws IOException {
     write(dir, "app/a.properties", "db.password=" + PW + "\n");
-    write(dir, "fixtures/b.properties", "db.password=" + PW + "x\n");
+    write(dir, "extra/b.properties", "db.password=" + PW + "x\n");
     Path baseline = dir.resolve("baseline.txt");
-    assertThat(cli("scan", dir.toString(), "--exclude", "fixtures/**", "--write-baseline", baseline.toString()).exit())
+    assertThat(cli("scan", dir.toString(), "--exclude", "extra/**", "--write-baseline", baseline.toString()).exit())
         .isZero();
     assertThat(Files.readString(baseline)).doesNotContain(PW);
-    Cli r = cli("scan", dir.toString(), "--exclude", "fixtures/**", "--baseline", baseline.toString());
+    Cli r = cli("scan", dir.toString(), "--exclude", "extra/**", "--baseline", baseline.toString());
     assertThat(r.exit()).as(r.out()).isZero();
     assertThat(cli("scan", dir.toString(), "--baseline", baseline.toString()).exit()).isEqualTo(1);
   }

@@ -1,4 +1,4 @@
-package io.secretsbroker.guard;
+package io.secretsbroker.internal.guard;
 
 import io.secretsbroker.GuardViolationException;
 import java.util.HashMap;

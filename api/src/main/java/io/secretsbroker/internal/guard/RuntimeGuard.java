@@ -1,10 +1,12 @@
-package io.secretsbroker.guard;
+package io.secretsbroker.internal.guard;
 
 import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.GuardViolationException;
+import io.secretsbroker.guard.EnvironmentScan;
+import io.secretsbroker.guard.Finding;
+import io.secretsbroker.guard.Rule;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,8 +38,13 @@ import org.slf4j.LoggerFactory;
  * <p>Variables the platform injects for its own identity ({@link #PLATFORM_IDENTITY}) are allowed;
  * {@code secrets.guard.allow-env} (comma-separated names) extends the list.
  *
+ * <p>Azure Functions platform settings that hold a key on a key-based plan ({@code AzureWebJobsStorage},
+ * {@code WEBSITE_CONTENTAZUREFILECONNECTIONSTRING}, {@code WEBSITE_RUN_FROM_PACKAGE} with a SAS URL)
+ * never block: they are logged at WARN with the identity-based alternative
+ * ({@code AzureWebJobsStorage__accountName}), in every mode but {@code off}.
+ *
  * <p>Immutable and thread-safe: the environment and properties are copied when the guard is made.
- * Messages and logs name variables and rules, never values (at most four masked characters).
+ * Messages and logs name variables and rules, never values, not even in part ({@code ****}).
  */
 public final class RuntimeGuard {
   private static final Logger LOG = LoggerFactory.getLogger(RuntimeGuard.class);
@@ -52,26 +59,12 @@ public final class RuntimeGuard {
   public static final Set<String> KEYS = Set.of(MODE_KEY, ALLOW_ENV_KEY, ENV_KEY);
 
   /** Variables a function platform injects for its own identity: never reported. */
-  public static final Set<String> PLATFORM_IDENTITY = Set.of(
-      // AWS Lambda, ECS, EKS (execution role credentials, container credential endpoints, IRSA)
-      "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-      "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-      "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_WEB_IDENTITY_TOKEN_FILE",
-      // Azure App Service / Functions managed identity and platform keys
-      "IDENTITY_HEADER", "IDENTITY_ENDPOINT", "MSI_SECRET", "MSI_ENDPOINT", "CONTAINER_ENCRYPTION_KEY",
-      "CONTAINER_START_CONTEXT_SAS_URI", "WEBSITE_AUTH_ENCRYPTION_KEY", "WEBSITE_AUTH_SIGNING_KEY",
-      // CI runners' own job tokens (a developer's or CI's JVM; never a function)
-      "ACTIONS_RUNTIME_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "CI_JOB_TOKEN");
+  public static final Set<String> PLATFORM_IDENTITY = EnvironmentScan.PLATFORM_IDENTITY;
 
   /** Variables whose presence means the process runs on a function or container platform. */
   public static final Set<String> PLATFORM_MARKERS = Set.of(
       "AWS_LAMBDA_FUNCTION_NAME", "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_SITE_NAME",
       "K_SERVICE", "FUNCTION_TARGET", "ECS_CONTAINER_METADATA_URI_V4");
-
-  /** App Service's prefixes for connection-string settings (the value is the resolved connection string). */
-  private static final List<String> APP_SERVICE_CONNSTR = List.of("SQLCONNSTR_", "SQLAZURECONNSTR_", "MYSQLCONNSTR_",
-      "POSTGRESQLCONNSTR_", "CUSTOMCONNSTR_", "APIHUBCONNSTR_", "DOCDBCONNSTR_", "EVENTHUBCONNSTR_",
-      "NOTIFICATIONHUBCONNSTR_", "REDISCACHECONNSTR_", "SERVICEBUSCONNSTR_");
 
   /** What {@link #enforce()} does with findings. */
   public enum Mode { BLOCK, WARN, OFF }
@@ -80,15 +73,15 @@ public final class RuntimeGuard {
   private final String modeReason;
   private final Map<String, String> env;
   private final Map<String, String> properties;
-  private final Set<String> allowed;
+  private final EnvironmentScan scan;
 
   private RuntimeGuard(Mode mode, String modeReason, Map<String, String> env, Map<String, String> properties,
-                       Set<String> allowed) {
+                       EnvironmentScan scan) {
     this.mode = mode;
     this.modeReason = modeReason;
     this.env = env;
     this.properties = properties;
-    this.allowed = allowed;
+    this.scan = scan;
   }
 
   /**
@@ -112,15 +105,10 @@ public final class RuntimeGuard {
     Objects.requireNonNull(settings, "settings");
     Map<String, String> envCopy = Collections.unmodifiableMap(new TreeMap<>(environment));
     Map<String, String> propCopy = Collections.unmodifiableMap(new TreeMap<>(systemProperties));
-    Set<String> allowed = new LinkedHashSet<>();
-    PLATFORM_IDENTITY.forEach(n -> allowed.add(n.toUpperCase(Locale.ROOT)));
+    List<String> extraAllowed = new ArrayList<>();
     String extra = settings.get(ALLOW_ENV_KEY);
     if (extra != null) {
-      for (String n : extra.split(",")) {
-        if (!n.isBlank()) {
-          allowed.add(n.strip().toUpperCase(Locale.ROOT));
-        }
-      }
+      extraAllowed.addAll(List.of(extra.split(",")));
     }
     String configured = settings.get(MODE_KEY);
     Mode mode;
@@ -148,7 +136,7 @@ public final class RuntimeGuard {
         reason = "default outside function platforms and production";
       }
     }
-    return new RuntimeGuard(mode, reason, envCopy, propCopy, Collections.unmodifiableSet(allowed));
+    return new RuntimeGuard(mode, reason, envCopy, propCopy, EnvironmentScan.allowing(extraAllowed));
   }
 
   private static Map<String, String> propertiesAsMap(Properties props) {
@@ -169,39 +157,7 @@ public final class RuntimeGuard {
    * Locations are {@code env:NAME} and {@code sysprop:name}; values are masked.
    */
   public List<Finding> check() {
-    Detector detector = Detector.defaults();
-    List<Finding> out = new ArrayList<>();
-    for (Map.Entry<String, String> e : env.entrySet()) {
-      inspect(detector, "env", e.getKey(), e.getValue(), out);
-    }
-    for (Map.Entry<String, String> e : properties.entrySet()) {
-      inspect(detector, "sysprop", e.getKey(), e.getValue(), out);
-    }
-    return List.copyOf(out);
-  }
-
-  private void inspect(Detector detector, String where, String name, String value, List<Finding> out) {
-    if (value == null || allowed.contains(name.toUpperCase(Locale.ROOT))) {
-      return;
-    }
-    List<Detection> found = detector.scanEnvironment(name, value);
-    if (found.isEmpty() && where.equals("env") && isAppServiceConnectionString(name, value)) {
-      out.add(Finding.ofName(Rule.AZURE_RESOLVED_SETTING, where, 0, 0, name));
-      return;
-    }
-    if (!found.isEmpty()) {
-      out.add(Finding.of(found.get(0), where, 0, 0, name));
-    }
-  }
-
-  private static boolean isAppServiceConnectionString(String name, String value) {
-    String upper = name.toUpperCase(Locale.ROOT);
-    for (String p : APP_SERVICE_CONNSTR) {
-      if (upper.startsWith(p)) {
-        return !value.isBlank() && !Detector.isPlaceholderOrReference(value);
-      }
-    }
-    return false;
+    return scan.check(env, properties);
   }
 
   /**
@@ -228,12 +184,25 @@ public final class RuntimeGuard {
     if (mode == Mode.OFF || findings.isEmpty()) {
       return;
     }
-    if (mode == Mode.BLOCK) {
-      throw new GuardViolationException(describe(findings));
-    }
+    List<Finding> blocking = new ArrayList<>();
     for (Finding f : findings) {
-      LOG.warn("Secrets guard ({}): {} holds a secret [{} {}]. {}", modeReason, f.location(), f.ruleId(),
-          f.masked().isEmpty() ? "" : f.masked(), f.fix());
+      if (f.rule() == Rule.AZURE_PLATFORM_SETTING) {
+        // a setting the platform requires on a key-based plan: never blocks, says how to drop the key
+        LOG.warn("Secrets guard ({}): {} is an Azure Functions platform setting holding a key [{} ****]. {}",
+            modeReason, f.location(), f.ruleId(), f.fix());
+      } else {
+        blocking.add(f);
+      }
+    }
+    if (blocking.isEmpty()) {
+      return;
+    }
+    if (mode == Mode.BLOCK) {
+      throw new GuardViolationException(describe(blocking));
+    }
+    for (Finding f : blocking) {
+      // fully masked, whatever the finding carries: a WARN line reaches every log reader
+      LOG.warn("Secrets guard ({}): {} holds a secret [{} ****]. {}", modeReason, f.location(), f.ruleId(), f.fix());
     }
   }
 

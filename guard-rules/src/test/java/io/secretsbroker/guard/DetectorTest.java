@@ -20,7 +20,8 @@ class DetectorTest {
     assertThat(found).singleElement().satisfies(d -> {
       assertThat(d.rule()).isEqualTo(Rule.AWS_ACCESS_KEY_ID);
       assertThat(text.substring(d.start(), d.end())).isEqualTo(key);
-      assertThat(d.masked()).isEqualTo("AKIA****");
+      assertThat(d.masked()).isEqualTo("****");
+      assertThat(d.maskedWithPrefix()).isEqualTo("AKIA****");
       assertThat(d.toString()).doesNotContain(key);
     });
   }
@@ -95,10 +96,11 @@ class DetectorTest {
   }
 
   @Test
-  void mask_showsAtMostFourCharacters() {
-    assertThat(Detection.mask("abcdefghijklmnop")).isEqualTo("abcd****");
-    assertThat(Detection.mask("abcdefgh")).isEqualTo("ab****");
-    assertThat(Detection.mask("abc")).isEqualTo("****");
+  void mask_fullByDefault_prefixOnlyWhenAsked() {
+    assertThat(Detection.mask("abcdefghijklmnop")).isEqualTo("****");
+    assertThat(Detection.maskWithPrefix("abcdefghijklmnop")).isEqualTo("abcd****");
+    assertThat(Detection.maskWithPrefix("abcdefgh")).isEqualTo("ab****");
+    assertThat(Detection.maskWithPrefix("abc")).isEqualTo("****");
   }
 
   @Test

@@ -10,6 +10,10 @@ import java.util.function.BiPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.secretsbroker.guard.FormatRule.WINDOW;
+import static io.secretsbroker.guard.FormatRule.anyCase;
+import static io.secretsbroker.guard.FormatRule.exact;
+
 /**
  * The guard's detection rules, shared by the runtime guard and the source scanner.
  *
@@ -36,7 +40,7 @@ public final class Detector {
   private final int[] anchorOwner;
 
   private Detector() {
-    this.formatRules = List.of(
+    List<FormatRule> rules = new ArrayList<>(List.of(
         new FormatRule(Rule.AWS_ACCESS_KEY_ID,
             Pattern.compile("(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Za-z0-9])"),
             1, exact("AKIA", "ASIA", "ABIA", "ACCA", "A3T"), (t, m) -> looksRandom(m.group(1).substring(4))),
@@ -47,19 +51,26 @@ public final class Detector {
             (t, from) -> "aAsS".indexOf(t.charAt(from)) >= 0, WINDOW),
         new FormatRule(Rule.PRIVATE_KEY,
             Pattern.compile("-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----"),
-            0, exact("-----BEGIN "), (t, m) -> privateKeyBody(t, m.end()) != null),
+            0, exact("-----BEGIN "), (t, m) -> privateKeyBody(t, m.end()) != null)
+            .live((t, m) -> Checksums.privateKeyParses(privateKeyBody(t, m.end()))),
         new FormatRule(Rule.GITHUB_TOKEN,
             Pattern.compile("(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})"
                 + "(?![A-Za-z0-9_])"),
-            1, exact("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"), (t, m) -> looksRandom(m.group(1).substring(4))),
+            1, exact("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"), (t, m) -> looksRandom(m.group(1).substring(4)))
+            .live((t, m) -> m.group(1).length() == 40 && Checksums.crc32Base62(m.group(1).substring(4))),
         new FormatRule(Rule.GITLAB_TOKEN,
             Pattern.compile("(?<![A-Za-z0-9_-])(gl(?:pat|dt|rt|ptt|soat|oas|cbt|ft|imt)-[A-Za-z0-9_-]{20,64})(?![A-Za-z0-9_-])"),
             1, exact("glpat-", "gldt-", "glrt-", "glptt-", "glsoat-", "gloas-", "glcbt-", "glft-", "glimt-"),
             (t, m) -> looksRandom(m.group(1).substring(m.group(1).indexOf('-') + 1))),
+        // Slack's token structure: workspace and user/bot ids (digits), then the random part
         new FormatRule(Rule.SLACK_TOKEN,
-            Pattern.compile("(?<![A-Za-z0-9-])(xox[abposre]-[A-Za-z0-9-]{10,250}|xapp-\\d-[A-Za-z0-9-]{10,250})"),
-            1, exact("xoxb-", "xoxa-", "xoxp-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "xapp-"),
-            (t, m) -> looksRandom(m.group(1).substring(5))),
+            Pattern.compile("(?<![A-Za-z0-9.-])(xoxb-[0-9]{8,13}-(?:[0-9]{8,13}-)?[A-Za-z0-9]{24}"
+                + "|xox[pasor]-(?:2-)?[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,13}-[a-f0-9]{32,64}"
+                + "|xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{8,13}-[a-f0-9]{64}"
+                + "|xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,300}|xoxe-[0-9]-[A-Za-z0-9]{100,300})(?![A-Za-z0-9-])"),
+            1, exact("xoxb-", "xoxa-", "xoxp-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "xoxe.", "xapp-"),
+            (t, m) -> looksRandom(m.group(1).substring(5))
+                && (!m.group(1).startsWith("xoxe") || TokenFormats.mixed(tail(m.group(1))))),
         new FormatRule(Rule.SLACK_WEBHOOK,
             Pattern.compile("https://hooks\\.slack\\.com/(?:services|workflows|triggers)/([A-Za-z0-9_/]{20,})"),
             1, exact("https://hooks.slack.com/"), (t, m) -> looksRandom(m.group(1))),
@@ -79,12 +90,20 @@ public final class Detector {
         new FormatRule(Rule.JWT,
             Pattern.compile("(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})"),
             1, exact("eyJ"), (t, m) -> isSignedJwt(m.group(1))),
+        // an unsigned token (alg none) still carries claims a server may accept: reported, never live
+        new FormatRule(Rule.JWT,
+            Pattern.compile("(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.)(?![A-Za-z0-9_.-])"),
+            1, exact("eyJ"), (t, m) -> isJwtWithClaims(m.group(1))),
+        // a JWT wrapped in base64 once more (Kubernetes secrets, HTTP headers): base64 of "eyJ" is "ZXlK"
+        new FormatRule(Rule.JWT, Pattern.compile("(?<![A-Za-z0-9+/])(ZXlK[A-Za-z0-9+/]{60,}={0,2})"),
+            1, exact("ZXlK"), (t, m) -> isWrappedJwt(m.group(1))),
         new FormatRule(Rule.NPM_TOKEN,
             Pattern.compile("(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"),
-            1, exact("npm_"), (t, m) -> looksRandom(m.group(1).substring(4))),
+            1, exact("npm_"), (t, m) -> looksRandom(m.group(1).substring(4)))
+            .live((t, m) -> Checksums.crc32Base62(m.group(1).substring(4))),
         new FormatRule(Rule.PYPI_TOKEN,
             Pattern.compile("(pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,})"),
-            1, exact("pypi-AgE"), (t, m) -> true),
+            1, exact("pypi-AgE"), (t, m) -> true).live((t, m) -> isPypiMacaroon(m.group(1))),
         // the scheme is the run of scheme characters just before "://": one candidate start
         new FormatRule(Rule.URL_PASSWORD,
             Pattern.compile("(?<![A-Za-z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{1,20}://([^\\s:/?#@\"'<>\\[\\]{}()]{1,128}):"
@@ -99,12 +118,20 @@ public final class Detector {
             Pattern.compile("(?i)(?:server|data source|host|address)\\s*=[^;\"'\\n]{1,200};(?:[^;\"'\\n]{0,200};){0,10}?"
                 + "\\s*(?:password|pwd)\\s*=\\s*([^;\"'\\s]+)"),
             1, anyCase("server", "data source", "host", "address"), (t, m) -> isRealPassword(m.group(1)), 0,
-            null, 4 * WINDOW));
+            null, 4 * WINDOW),
+        new FormatRule(Rule.QUERY_CREDENTIAL,
+            Pattern.compile("(?i)(?:(?<=[?&;])(" + QUERY_KEYS + ")=([^&;\\s\"'<>#\\\\]{3,200})"
+                + "|(?<![A-Za-z0-9_.-])(" + QUERY_KEYS + ")=([^&;\\s\"'<>#\\\\]{3,200})(?=&[A-Za-z_]+=))"),
+            0, anyCase("password=", "passwd=", "pwd=", "pass=", "token=", "secret=", "apikey=", "api_key=",
+                "access_token=", "client_secret=", "auth_token="), (t, m) -> isQueryCredential(m), 40,
+            null, WINDOW)));
+    rules.addAll(TokenFormats.rules());
+    this.formatRules = List.copyOf(rules);
     List<String> anchorText = new ArrayList<>();
     List<Boolean> anchorExact = new ArrayList<>();
     List<Integer> owner = new ArrayList<>();
     for (int r = 0; r < formatRules.size(); r++) {
-      for (Anchor a : formatRules.get(r).anchors) {
+      for (FormatRule.Anchor a : formatRules.get(r).anchors()) {
         anchorText.add(a.text());
         anchorExact.add(a.exact());
         owner.add(r);
@@ -139,12 +166,12 @@ public final class Detector {
         continue;
       }
       FormatRule rule = formatRules.get(r);
-      Matcher m = rule.pattern.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+      Matcher m = rule.pattern().matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
       for (int i = 0; i < hits.counts[r]; i++) {
         int anchorAt = at[i];
-        int end = Math.min(text.length(), anchorAt + rule.window);
-        for (int from = Math.max(0, anchorAt - rule.back); from <= anchorAt; from++) {
-          if (rule.startFilter != null && !rule.startFilter.canStart(text, from)) {
+        int end = Math.min(text.length(), anchorAt + rule.window());
+        for (int from = Math.max(0, anchorAt - rule.back()); from <= anchorAt; from++) {
+          if (rule.startFilter() != null && !rule.startFilter().canStart(text, from)) {
             continue;
           }
           m.region(from, end);
@@ -158,8 +185,6 @@ public final class Detector {
     return out == null ? List.of() : out;
   }
 
-  /** How far past an anchor a match may reach; regexes run only in such windows around anchors. */
-  private static final int WINDOW = 1200;
 
   /** Anchor occurrences of one text, grouped by rule in text order. */
   private static final class Hits {
@@ -185,17 +210,19 @@ public final class Detector {
   }
 
   private static List<Detection> accept(FormatRule rule, String text, Matcher m, List<Detection> out) {
-    if (!rule.check.test(text, m)) {
+    if (!rule.check().test(text, m)) {
       return out;
     }
-    int start = m.start(rule.group);
-    int end = m.end(rule.group);
+    int group = rule.group() == 0 && m.groupCount() >= 2 ? valueGroup(m) : rule.group();
+    int start = m.start(group);
+    int end = m.end(group);
     if (out == null) {
       out = new ArrayList<>(2);
     }
     if (!overlaps(out, start, end)) {
-      String value = rule.rule == Rule.PRIVATE_KEY ? privateKeyBody(text, m.end()) : m.group(rule.group);
-      out.add(new Detection(rule.rule, start, end, value));
+      String value = rule.rule() == Rule.PRIVATE_KEY ? privateKeyBody(text, m.end()) : m.group(group);
+      boolean live = rule.live() != null && rule.live().test(text, m);
+      out.add(new Detection(rule.rule(), start, end, value, live));
     }
     return out;
   }
@@ -207,6 +234,23 @@ public final class Detector {
       }
     }
     return false;
+  }
+
+  /**
+   * Judges a binary file's bytes as a PKCS#12 key store ({@code .p12}, {@code .pfx}): DER framing
+   * {@code SEQUENCE { INTEGER 3, SEQUENCE ... }}. The detection's value is a digest of the bytes
+   * (for the fingerprint only); it is not live-format, since the store's password is not known.
+   */
+  public List<Detection> scanKeyStoreFile(byte[] bytes) {
+    if (!Checksums.isPkcs12(bytes)) {
+      return List.of();
+    }
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+      return List.of(new Detection(Rule.PKCS12, 0, 0, java.util.HexFormat.of().formatHex(d)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
   }
 
   // ---------------------------------------------------------------- keyed rules
@@ -252,7 +296,8 @@ public final class Detector {
       return byFormat;
     }
     String v = value.strip();
-    if (v.length() < 6 || isPlaceholderOrReference(v) || distinctChars(v) < 4 || v.indexOf(' ') >= 0) {
+    // at a clear sink even a short password is one ("oups"): only placeholders and trivia are dropped
+    if (v.length() < 4 || isPlaceholderOrReference(v) || distinctChars(v) < 3 || v.indexOf(' ') >= 0) {
       return List.of();
     }
     int start = value.indexOf(v);
@@ -271,12 +316,24 @@ public final class Detector {
       return byFormat;
     }
     String v = value.strip();
-    if (v.isEmpty() || !isSecretName(name) || isPlaceholderOrReference(v) || isPath(v)
+    if (v.isEmpty() || !isSecretName(name) || (isPlaceholderOrReference(v) && !isWeakPassword(v)) || isPath(v)
         || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
       return List.of();
     }
     int start = value.indexOf(v);
     return List.of(new Detection(Rule.ENV_SECRET, start, start + v.length(), v));
+  }
+
+  /**
+   * Words that are placeholders in code and documentation but, held by a deployed process under a
+   * secret name ({@code DB_PASS=admin}), are weak real passwords.
+   */
+  private static final Set<String> WEAK_PASSWORDS = setOf("admin", "root", "guest", "user", "username", "test",
+      "testing", "secret", "password", "passwd", "pass", "default", "private", "mysecret", "mypassword", "token",
+      "apikey", "secretkey");
+
+  static boolean isWeakPassword(String v) {
+    return WEAK_PASSWORDS.contains(v.toLowerCase(Locale.ROOT));
   }
 
   // ---------------------------------------------------------------- names
@@ -289,12 +346,15 @@ public final class Detector {
       "credential", "credentials", "passphrase", "privatekey", "secretkey", "accesskey");
   private static final Set<String> KEY_QUALIFIERS = setOf("api", "private", "secret", "access", "auth", "signing",
       "encryption", "master", "account", "shared", "storage", "client", "app", "hmac", "crypto", "cipher",
-      "session", "subscription", "license");
+      "session", "subscription", "license", "sendgrid", "stripe", "twilio", "mailgun", "openai", "anthropic",
+      "cohere", "heroku", "snyk", "mapbox", "algolia", "datadog", "dd", "newrelic", "sentry", "honeycomb", "ingest",
+      "webhook", "service", "deploy", "db", "database", "jwt", "oauth", "github", "slack");
   /** A name ending in one of these describes a secret, it does not hold one. */
   private static final Set<String> NOT_A_VALUE = setOf("id", "ids", "name", "names", "arn", "path", "file", "files",
       "dir", "url", "uri", "endpoint", "host", "header", "type", "length", "size", "ttl", "expiry", "expires",
       "expiration", "lifetime", "validity", "duration", "age", "seconds", "ms", "millis", "minutes", "days",
       "timeout", "enabled", "disabled", "enable", "required", "version", "versions", "ref", "reference", "provider",
+      "chars", "characters", "alphabet", "charset", "regex", "pattern", "delimiter", "separator",
       "policy", "label", "hint", "prompt", "field", "param", "parameter", "format", "mode", "strategy", "algorithm",
       "alg", "encoder", "hash", "hashed", "sha", "digest", "checksum", "pattern", "regex", "count", "max", "min",
       "limit", "location", "template", "placeholder", "message", "msg", "title", "text", "description", "desc",
@@ -322,7 +382,7 @@ public final class Detector {
     if (name == null || name.isEmpty()) {
       return false;
     }
-    List<String> words = words(name);
+    List<String> words = withoutTrailingDigits(words(name));
     if (words.isEmpty()) {
       return false;
     }
@@ -332,8 +392,8 @@ public final class Detector {
       }
     }
     String last = words.get(words.size() - 1);
-    if (words.size() == 1 && (last.equals("pwd") || last.equals("oldpwd"))) {
-      return false; // the shell's working directory
+    if (name.equals("PWD") || name.equals("OLDPWD")) {
+      return false; // the shell's working directory; a lower-case pwd key is a password
     }
     if (NOT_A_VALUE.contains(last) && !(last.equals("key") && hasKeyQualifier(words))) {
       return false;
@@ -352,6 +412,21 @@ public final class Detector {
       }
     }
     return false;
+  }
+
+  /** {@code password2} and {@code DB_PASSWORD2} name a password like {@code password}: drop trailing digits. */
+  private static List<String> withoutTrailingDigits(List<String> words) {
+    List<String> out = new ArrayList<>(words.size());
+    for (String w : words) {
+      int end = w.length();
+      while (end > 0 && Character.isDigit(w.charAt(end - 1))) {
+        end--;
+      }
+      if (end > 0) {
+        out.add(end == w.length() ? w : w.substring(0, end));
+      }
+    }
+    return out;
   }
 
   private static boolean hasKeyQualifier(List<String> words) {
@@ -478,11 +553,44 @@ public final class Detector {
         return false;
       }
     }
-    if (isPath(v) || v.contains("://") || IDENTIFIER_LIKE.matcher(v).matches() || NOT_SECRET_SHAPE.matcher(v).matches()) {
+    if (isPath(v) || v.contains("://") || (IDENTIFIER_LIKE.matcher(v).matches() && !isRandomLowercase(v))
+        || NOT_SECRET_SHAPE.matcher(v).matches() || isWellKnownFake(v)) {
       return false;
     }
     double e = entropy(v);
     return len < 12 ? e >= 2.6 : e >= 3.0;
+  }
+
+  /**
+   * A run of lower-case letters that is no word: long and with few repeated letters (words and
+   * compound identifiers repeat vowels and common consonants; {@code internationalization} has 9
+   * distinct letters in 20, a generated {@code bacdefghijklmnopqrs} 19 in 19).
+   */
+  static boolean isRandomLowercase(String v) {
+    int len = v.length();
+    if (len < 12) {
+      return false;
+    }
+    for (int i = 0; i < len; i++) {
+      char c = v.charAt(i);
+      if (c < 'a' || c > 'z') {
+        return false;
+      }
+    }
+    return distinctChars(v) * 10 >= len * 7;
+  }
+
+  private static final Pattern WELL_KNOWN_FAKE = Pattern.compile(
+      "(?i)(?:p[a@]ssw(?:o|0)rd|secret|passwd|pwd|token|test|admin|user|qwerty|letmein|welcome)[_\\-.!@#]*[0-9]*[!@#]?"
+          + "|(?i)(?:secret|password|token)[_-]?[0-9]{6,}|[0-9]{1,12}|(?i)abc(?:d(?:e(?:f)?)?)?[0-9]*|(?i)qwerty[0-9a-z]*");
+
+  /**
+   * Values that documentation and analyzers' own samples use as fakes: {@code Password123},
+   * {@code Secret_0213456789021345678}, {@code 123456}, {@code admin1}. Not credentials anybody is
+   * issued, so the keyed and query rules skip them (a clear credential sink still reports them).
+   */
+  static boolean isWellKnownFake(String v) {
+    return WELL_KNOWN_FAKE.matcher(v).matches();
   }
 
   private static boolean isPath(String v) {
@@ -530,7 +638,7 @@ public final class Detector {
   }
 
   /** The random part of a token: not a placeholder and varied enough to be machine-made. */
-  private static boolean looksRandom(String tail) {
+  static boolean looksRandom(String tail) {
     if (tail.isEmpty()) {
       return false;
     }
@@ -607,6 +715,68 @@ public final class Detector {
         || before.contains("SharedAccessSignature");
   }
 
+  /** Names a query or form string carries credentials under (the value follows {@code =}). */
+  private static final String QUERY_KEYS = "password|passwd|pwd|pass|token|secret|apikey|api_key|access_token"
+      + "|client_secret|auth_token";
+
+  private static final Pattern TRUNCATED_TOKEN = Pattern.compile("hv[sbr]\\.|gh[pousr]_|xox[a-z]-|[sr]k_|glpat-|npm_|sk-");
+
+  /** For rules reporting group 0 with alternatives: the last non-null group (the value). */
+  private static int valueGroup(Matcher m) {
+    for (int g = m.groupCount(); g >= 1; g--) {
+      if (m.group(g) != null) {
+        return g;
+      }
+    }
+    return 0;
+  }
+
+  private static boolean isQueryCredential(Matcher m) {
+    String value = m.group(2) != null ? m.group(2) : m.group(4);
+    String p = value == null ? "" : value;
+    if (p.startsWith("{") || p.startsWith("$") || p.startsWith("%") || p.startsWith(":")
+        || (p.length() < 20 && TRUNCATED_TOKEN.matcher(p).lookingAt())) {
+      return false; // a template, or a vendor prefix with a stub (token=hvs.abc): a placeholder
+    }
+    return isRealPassword(p) && !isWellKnownFake(p);
+  }
+
+  /** The part after a token's last separator: Slack's random part. */
+  private static String tail(String token) {
+    return token.substring(Math.max(token.lastIndexOf('-'), token.lastIndexOf('.')) + 1);
+  }
+
+  /** A PyPI token is a macaroon: its base64 body starts with the version byte and the location "pypi.org". */
+  private static boolean isPypiMacaroon(String token) {
+    String body = token.substring(5, Math.min(token.length(), 5 + 64));
+    byte[] b = Checksums.decode(body.substring(0, body.length() - body.length() % 4));
+    return b != null && new String(b, StandardCharsets.ISO_8859_1).contains("pypi.org");
+  }
+
+  /** An unsigned JWT ({@code header.payload.}) whose header names an algorithm and whose payload is a JSON object. */
+  private static boolean isJwtWithClaims(String jwt) {
+    String[] parts = jwt.split("\\.");
+    return parts.length == 2 && Checksums.decodesToJsonObject(parts[0]) && Checksums.decodesToJsonObject(parts[1])
+        && new String(Checksums.decode(parts[0]), StandardCharsets.UTF_8).contains("\"alg\"");
+  }
+
+  /** Base64 text that decodes to a signed or unsigned JWT. */
+  private static boolean isWrappedJwt(String b64) {
+    byte[] b = Checksums.decode(b64.substring(0, b64.length() - b64.length() % 4));
+    if (b == null) {
+      return false;
+    }
+    String inner = new String(b, StandardCharsets.ISO_8859_1).strip();
+    int first = inner.indexOf('.');
+    int second = first < 0 ? -1 : inner.indexOf('.', first + 1);
+    if (second < 0) {
+      return false;
+    }
+    String jwt = inner.substring(0, Math.min(inner.length(), inner.indexOf('.', second + 1) < 0
+        ? inner.length() : inner.indexOf('.', second + 1)));
+    return jwt.endsWith(".") ? isJwtWithClaims(jwt) : isSignedJwt(jwt.split("\\s")[0]);
+  }
+
   private static boolean isSignedJwt(String jwt) {
     int dot = jwt.indexOf('.');
     try {
@@ -634,19 +804,12 @@ public final class Detector {
 
   private static boolean isRealPassword(String password) {
     String p = stripQuotes(password);
-    return !p.isEmpty() && !isPlaceholderOrReference(p) && !(p.length() < 4 && distinctChars(p) < 3);
+    return !p.isEmpty() && !isPlaceholderOrReference(p) && !(p.length() < 4 && distinctChars(p) < 3)
+        && !isWellKnownFake(p);
   }
 
   private static Set<String> setOf(String... words) {
     return Set.copyOf(java.util.Arrays.asList(words));
-  }
-
-  private static Anchor[] exact(String... a) {
-    return java.util.Arrays.stream(a).map(t -> new Anchor(t, true)).toArray(Anchor[]::new);
-  }
-
-  private static Anchor[] anyCase(String... a) {
-    return java.util.Arrays.stream(a).map(t -> new Anchor(t, false)).toArray(Anchor[]::new);
   }
 
   private static boolean isAsciiLetter(char c) {
@@ -657,23 +820,4 @@ public final class Detector {
     return isAsciiLetter(c) || (c >= '0' && c <= '9') || c == '+' || c == '.' || c == '-';
   }
 
-  /** A literal a rule's match must contain; {@code exact} false matches it in any ASCII case. */
-  private record Anchor(String text, boolean exact) {}
-
-  /** Whether a match of one rule may start at {@code from}: a cheap test before the regex runs. */
-  private interface StartFilter {
-    boolean canStart(String text, int from);
-  }
-
-  /**
-   * One format rule. Its regex runs only at the rule's anchor occurrences: tried at each start from
-   * {@code back} characters before the anchor up to the anchor (those passing {@code startFilter},
-   * when set), in a region reaching {@code window} characters past the anchor.
-   */
-  private record FormatRule(Rule rule, Pattern pattern, int group, Anchor[] anchors,
-                            BiPredicate<String, Matcher> check, int back, StartFilter startFilter, int window) {
-    FormatRule(Rule rule, Pattern pattern, int group, Anchor[] anchors, BiPredicate<String, Matcher> check) {
-      this(rule, pattern, group, anchors, check, 0, null, WINDOW);
-    }
-  }
 }

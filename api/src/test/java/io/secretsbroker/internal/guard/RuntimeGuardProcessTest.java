@@ -1,4 +1,4 @@
-package io.secretsbroker.guard;
+package io.secretsbroker.internal.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,5 +87,36 @@ class RuntimeGuardProcessTest {
         "API_TOKEN", "${API_TOKEN}", "SECRETS_PROVIDER", "aws://?region=eu-west-1"));
     assertThat(r.exit()).as(r.stdout() + r.stderr()).isZero();
     assertThat(r.stdout()).contains("STARTED BLOCK");
+  }
+
+  @Test
+  void enforce_warn_logsTheValueFullyMasked_noPrefix() throws Exception {
+    Run r = run(Map.of("HOME", "/home/dev", "DB_PASSWORD", DB_PASSWORD));
+    assertThat(r.exit()).as(r.stdout() + r.stderr()).isZero();
+    assertThat(r.stderr()).contains("env:DB_PASSWORD", "[env-secret ****]")
+        .doesNotContain(DB_PASSWORD.substring(0, 4) + "*").doesNotContain(DB_PASSWORD.substring(0, 2) + "*");
+  }
+
+  @Test
+  void enforce_defaultKeyBasedFunctionsPlan_warnsWithIdentityAlternativeAndStarts() throws Exception {
+    String key = FakeTokens.random(FakeTokens.BASE64, 86, 21) + "==";
+    String conn = "DefaultEndpointsProtocol=https;AccountName=fnstore;" + String.join("", "Account", "Key=") + key
+        + ";EndpointSuffix=core.windows.net";
+    String sasUrl = "https://fnstore.blob.core.windows.net/pkg/app.zip?sv=2022-11-02&sp=r&se=2030-01-01T00:00:00Z&"
+        + String.join("", "si", "g=") + FakeTokens.random(FakeTokens.ALNUM, 43, 22) + "%3D";
+    Run r = run(Map.of("FUNCTIONS_WORKER_RUNTIME", "java", "AzureWebJobsStorage", conn,
+        "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", conn, "WEBSITE_RUN_FROM_PACKAGE", sasUrl));
+    assertThat(r.exit()).as(r.stdout() + r.stderr()).isZero();
+    assertThat(r.stdout()).contains("STARTED BLOCK");
+    assertThat(r.stderr()).contains("env:AzureWebJobsStorage", "azure-platform-setting", "AzureWebJobsStorage__accountName",
+        "env:WEBSITE_RUN_FROM_PACKAGE").doesNotContain(key).doesNotContain(key.substring(0, 4) + "*");
+  }
+
+  @Test
+  void enforce_platformSettingBesideARealSecret_stillBlocksOnTheSecret() throws Exception {
+    Run r = run(Map.of("FUNCTIONS_WORKER_RUNTIME", "java", "AzureWebJobsStorage", "UseDevelopmentStorage=true",
+        "DB_PASSWORD2", DB_PASSWORD));
+    assertThat(r.exit()).as(r.stdout() + r.stderr()).isEqualTo(3);
+    assertThat(r.stdout()).contains("env:DB_PASSWORD2 [env-secret]").doesNotContain("AzureWebJobsStorage");
   }
 }

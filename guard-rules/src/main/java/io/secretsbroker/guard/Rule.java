@@ -32,10 +32,44 @@ public enum Rule {
   PYPI_TOKEN("pypi-token", "pypi", "PyPI upload token (pypi-AgE...)"),
   URL_PASSWORD("url-password", "url-password", "URL with an embedded password (scheme://user:pass@host)"),
   JDBC_PASSWORD("jdbc-password", "jdbc", "JDBC URL or connection string with password= / Password="),
+  SENDGRID_KEY("sendgrid-key", "sendgrid", "SendGrid API key (SG.<22>.<43>)"),
+  ANTHROPIC_KEY("anthropic-key", "anthropic", "Anthropic API or admin key (sk-ant-api03-/sk-ant-admin01-)"),
+  OPENAI_KEY("openai-key", "openai", "OpenAI API key (sk-...T3BlbkFJ...)"),
+  ONEPASSWORD_TOKEN("1password-service-account-token", "1password", "1Password service-account token (ops_eyJ...)"),
+  AGE_SECRET_KEY("age-secret-key", "age", "age encryption secret key (AGE-SECRET-KEY-1 + 58 bech32 characters)"),
+  ALIBABA_ACCESS_KEY_ID("alibaba-access-key-id", "alibaba", "Alibaba Cloud AccessKey ID (LTAI...)"),
+  ARTIFACTORY_TOKEN("artifactory-token", "jfrog", "JFrog Artifactory API key (AKCp...) or reference token (cmVmdGtu...)"),
+  ASANA_TOKEN("asana-token", "asana", "Asana personal access token (1/... or 2/...:32 hex) next to an Asana name"),
+  AZURE_AD_CLIENT_SECRET("azure-ad-client-secret", "azure", "Microsoft Entra ID (Azure AD) client secret (xxx8Q~...)"),
+  CLOUDFLARE_ORIGIN_CA_KEY("cloudflare-origin-ca-key", "cloudflare", "Cloudflare Origin CA key (v1.0-<24 hex>-<146 hex>)"),
+  COHERE_KEY("cohere-key", "cohere", "Cohere API key (40 characters next to a Cohere name)"),
+  DISCORD_TOKEN("discord-token", "discord", "Discord bot token or webhook URL"),
+  DOPPLER_TOKEN("doppler-token", "doppler", "Doppler token (dp.pt., dp.st., dp.sa., dp.ct., ...)"),
+  DYNATRACE_TOKEN("dynatrace-token", "dynatrace", "Dynatrace API token (dt0c01.<24>.<64>)"),
+  FACEBOOK_TOKEN("facebook-token", "facebook", "Facebook (Meta) access token (EAA...) or app secret next to a Facebook name"),
+  FLUTTERWAVE_KEY("flutterwave-key", "flutterwave", "Flutterwave secret or encryption key (FLWSECK-...)"),
+  HARNESS_TOKEN("harness-token", "harness", "Harness personal or service-account token (pat./sat.)"),
+  HEROKU_KEY("heroku-api-key", "heroku", "Heroku API key (HRKU-..., or a UUID next to a Heroku name)"),
+  HUBSPOT_TOKEN("hubspot-token", "hubspot", "HubSpot private app token (pat-na1-/pat-eu1-) or API key next to a HubSpot name"),
+  MAPBOX_TOKEN("mapbox-secret-token", "mapbox", "Mapbox secret access token (sk.eyJ...)"),
+  TEAMS_WEBHOOK("teams-webhook", "teams", "Microsoft Teams incoming webhook URL"),
+  NOTION_TOKEN("notion-token", "notion", "Notion integration token (ntn_..., secret_...)"),
+  OCTOPUS_KEY("octopus-deploy-api-key", "octopus", "Octopus Deploy API key (API-...)"),
+  PKCS12("pkcs12", "pkcs12", "PKCS#12 key store (a .p12/.pfx file or its base64 text)"),
+  SNYK_TOKEN("snyk-token", "snyk", "Snyk API token (a UUID next to a Snyk name)"),
+  SOURCEGRAPH_TOKEN("sourcegraph-token", "sourcegraph", "Sourcegraph access token (sgp_...)"),
+  SQUARESPACE_KEY("squarespace-key", "squarespace", "Squarespace API key (a UUID next to a Squarespace name)"),
+  VAULT_TOKEN("vault-token", "vault", "HashiCorp Vault service, batch or recovery token (hvs./hvb./hvr.)"),
+  TELEGRAM_BOT_TOKEN("telegram-bot-token", "telegram", "Telegram bot token (<bot id>:AA...)"),
+  FLYIO_TOKEN("flyio-token", "flyio", "Fly.io access token (fo1_..., FlyV1 fm1_/fm2_...)"),
+  ATLASSIAN_TOKEN("atlassian-token", "atlassian", "Atlassian API token (ATATT3...) or one next to a Jira/Confluence name"),
+  STRIPE_WEBHOOK_SECRET("stripe-webhook-secret", "stripe", "Stripe webhook signing secret (whsec_...)"),
+  QUERY_CREDENTIAL("query-credential", "generic", "key=value credential inside a query or form string (a&password=...)"),
   GENERIC_SECRET("generic-secret", "generic", "Value with high Shannon entropy assigned to a secret-sounding name"),
   HARDCODED_CREDENTIAL("hardcoded-credential", "generic", "Literal passed where a credential is expected (setPassword, getConnection, PBEKeySpec, ...)"),
   ENV_SECRET("env-secret", "runtime", "Environment variable or system property with a secret-sounding name and a real value"),
   AZURE_RESOLVED_SETTING("azure-resolved-setting", "runtime", "App Service connection-string setting holding a plain (resolved) value"),
+  AZURE_PLATFORM_SETTING("azure-platform-setting", "runtime", "Azure Functions platform setting holding a key (warned, not blocked: use the identity-based form)"),
   JAVA_ENV_SECRET_READ("java-env-secret-read", "java", "Secret read from an environment variable (System.getenv)"),
   JAVA_PROPERTY_SECRET_READ("java-property-secret-read", "java", "Secret read from a system property (System.getProperty)");
 
@@ -70,6 +104,8 @@ public enum Rule {
       case JAVA_ENV_SECRET_READ, JAVA_PROPERTY_SECRET_READ ->
           "Store the secret in the secret store and read it with Secrets.get(\"name\") instead of from the"
               + " environment.";
+      case AZURE_PLATFORM_SETTING -> "A setting the Functions platform requires; switch it to the identity-based form"
+          + " (AzureWebJobsStorage__accountName with the app's managed identity) so it holds no key.";
       case ENV_SECRET, AZURE_RESOLVED_SETTING ->
           "Move the value into the secret store, remove the variable from the function's configuration and"
               + " read it with Secrets.get(\"name\").";

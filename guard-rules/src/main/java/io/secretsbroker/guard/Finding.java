@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * One secret found where it should not be: the rule, where ({@link #location()}: a file with line
- * and column, a class in a jar, an environment variable), a short fix, the value masked (at most
- * its first four characters) and a fingerprint that a baseline can accept.
+ * and column, a class in a jar, an environment variable), a short fix, the value masked
+ * ({@code ****}), a fingerprint that a baseline can accept and the build policy's verdict.
  *
  * <p>A finding never holds the value itself: it is built from a {@link Detection}, whose value
  * stays inside this package, and every accessor, {@link #toString()} and serialised form shows
@@ -21,9 +21,36 @@ public final class Finding {
   private final String masked;
   private final String fingerprint;
   private final String fix;
+  private final boolean live;
+  private final boolean published;
+  private final String preview;
+  private final Verdict verdict;
+
+  /**
+   * What the build policy decided about a finding: how severe, whether it fails the build, and why
+   * (shown in every report). Immutable.
+   *
+   * @param severity  {@code critical} (live-format), {@code high}, {@code medium}, {@code low}
+   * @param failsBuild whether the build fails on it
+   * @param reason    one sentence saying why it does or does not fail
+   */
+  public record Verdict(String severity, boolean failsBuild, String reason) {
+    public Verdict {
+      Objects.requireNonNull(severity, "severity");
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    /** The verdict before any policy ran: every finding fails. */
+    public static final Verdict UNJUDGED = new Verdict("high", true, "every finding fails the build");
+  }
 
   private Finding(Rule rule, String path, int line, int column, String subject, String masked, String fingerprint,
                   String fix) {
+    this(rule, path, line, column, subject, masked, fingerprint, fix, false, false, masked, Verdict.UNJUDGED);
+  }
+
+  private Finding(Rule rule, String path, int line, int column, String subject, String masked, String fingerprint,
+                  String fix, boolean live, boolean published, String preview, Verdict verdict) {
     this.rule = Objects.requireNonNull(rule, "rule");
     this.path = Objects.requireNonNull(path, "path");
     this.line = line;
@@ -32,6 +59,10 @@ public final class Finding {
     this.masked = masked;
     this.fingerprint = fingerprint;
     this.fix = fix;
+    this.live = live;
+    this.published = published;
+    this.preview = preview;
+    this.verdict = Objects.requireNonNull(verdict, "verdict");
   }
 
   /**
@@ -44,7 +75,8 @@ public final class Finding {
    */
   public static Finding of(Detection detection, String path, int line, int column, String subject) {
     return new Finding(detection.rule(), path, line, column, subject, detection.masked(),
-        detection.fingerprint(subject == null ? path : path + "#" + subject), fixFor(detection.rule(), subject));
+        detection.fingerprint(subject == null ? path : path + "#" + subject), fixFor(detection.rule(), subject),
+        detection.live(), detection.published(), detection.maskedWithPrefix(), Verdict.UNJUDGED);
   }
 
   /** A finding that carries no value, such as {@code System.getenv("DB_PASSWORD")}: the subject is the name read. */
@@ -62,6 +94,7 @@ public final class Finding {
       case JAVA_ENV_SECRET_READ, JAVA_PROPERTY_SECRET_READ -> "Store " + subject
           + " in the secret store and read it with Secrets.get(\"" + name + "\") instead of from the "
           + (rule == Rule.JAVA_ENV_SECRET_READ ? "environment." : "system properties.");
+      case AZURE_PLATFORM_SETTING -> rule.fix() + " " + PlatformSettings.alternative(subject);
       case ENV_SECRET, AZURE_RESOLVED_SETTING -> "Store the value of " + subject + " in the secret store as \"" + name
           + "\", remove " + subject + " from the function's configuration and read it with Secrets.get(\"" + name
           + "\") (or allow it with secrets.guard.allow-env=" + subject + ").";
@@ -118,9 +151,42 @@ public final class Finding {
     return sb.toString();
   }
 
-  /** The value masked: at most its first four characters, then {@code ****}; empty for name-only findings. */
+  /** The value masked: {@code ****}; empty for name-only findings. */
   public String masked() {
     return masked;
+  }
+
+  /**
+   * The value with a short prefix ({@code AKIA****}), for reports a person opted into with
+   * {@code --show-prefix}; empty for name-only findings. Never part of {@link #toString()}.
+   */
+  public String maskedWithPrefix() {
+    return preview;
+  }
+
+  /** Whether the value is verifiably live-format ({@link Detection#live()}). */
+  public boolean live() {
+    return live;
+  }
+
+  /** The build policy's verdict ({@link Verdict#UNJUDGED} until a policy ran). */
+  public Verdict verdict() {
+    return verdict;
+  }
+
+  /** This finding with the policy's verdict. */
+  public Finding withVerdict(Verdict v) {
+    return new Finding(rule, path, line, column, subject, masked, fingerprint, fix, live, published, preview, v);
+  }
+
+  /** This finding marked live-format (the scanner found an AWS key id together with its secret key). */
+  public Finding asLive() {
+    return new Finding(rule, path, line, column, subject, masked, fingerprint, fix, true, published, preview, verdict);
+  }
+
+  /** Whether the value is a vendor-published emulator key ({@link Detection#published()}). */
+  public boolean published() {
+    return published;
   }
 
   /** One-way fingerprint (20 hex digits) for baselines: rule, path, subject and value, not the line. */

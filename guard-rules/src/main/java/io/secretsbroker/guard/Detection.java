@@ -18,12 +18,40 @@ public final class Detection {
   private final int start;
   private final int end;
   private final String value;
+  private final boolean live;
 
   Detection(Rule rule, int start, int end, String value) {
+    this(rule, start, end, value, false);
+  }
+
+  Detection(Rule rule, int start, int end, String value, boolean live) {
     this.rule = rule;
     this.start = start;
     this.end = end;
     this.value = value;
+    this.live = live;
+  }
+
+  /**
+   * Whether the value is verifiably a real credential by its structure alone: a vendor checksum
+   * that holds (GitHub, npm), a private key or PKCS#12 store whose DER parses, a signed JWT, an AWS
+   * key id found with its secret key. The build policy fails on such findings anywhere.
+   */
+  public boolean live() {
+    return live;
+  }
+
+  /**
+   * Whether the value is one its vendor publishes for a local emulator (Azurite's account key, the
+   * Cosmos DB emulator's key): reported, but it opens nothing.
+   */
+  public boolean published() {
+    return PublishedValues.contains(value);
+  }
+
+  /** This detection, marked live. */
+  Detection asLive() {
+    return live ? this : new Detection(rule, start, end, value, true);
   }
 
   public Rule rule() {
@@ -40,9 +68,18 @@ public final class Detection {
     return end;
   }
 
-  /** The value with at most its first four characters shown, for example {@code AKIA****}. */
+  /** The value fully masked: always {@code ****}, whatever the value. */
   public String masked() {
-    return mask(value);
+    return MASK;
+  }
+
+  /**
+   * The value with a short prefix (opt-in for a person reading a private report: {@code AKIA****};
+   * its first four characters from twelve on, two from eight, none below). Never used by default:
+   * CI logs are widely readable.
+   */
+  public String maskedWithPrefix() {
+    return maskWithPrefix(value);
   }
 
   /** Length of the value in characters, for messages ("a 40-character value"). */
@@ -74,11 +111,19 @@ public final class Detection {
     }
   }
 
-  /**
-   * Masks a value: its first four characters when it has at least twelve, its first two when it has
-   * at least eight, none below that, then {@code ****}. The length is not revealed.
-   */
+  /** What every masked value shows. */
+  public static final String MASK = "****";
+
+  /** Masks a value fully: {@code ****}; neither a prefix nor the length is revealed. */
   public static String mask(String value) {
+    return MASK;
+  }
+
+  /**
+   * Masks a value keeping a prefix: its first four characters when it has at least twelve, its
+   * first two when it has at least eight, none below that, then {@code ****}.
+   */
+  public static String maskWithPrefix(String value) {
     int show = value.length() >= 12 ? 4 : value.length() >= 8 ? 2 : 0;
     return value.substring(0, show) + "****";
   }

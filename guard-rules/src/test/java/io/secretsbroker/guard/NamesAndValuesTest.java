@@ -1,0 +1,72 @@
+package io.secretsbroker.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The name and value judgements issue 15 widened: trailing digits, pwd, lower-case values, key=value strings, fakes. */
+class NamesAndValuesTest {
+  private final Detector detector = Detector.defaults();
+  private static final String PW = "Zq7" + FakeTokens.random(FakeTokens.ALNUM, 12, 41);
+
+  private List<String> assigned(String name, String value) {
+    return detector.scanAssignment(name, value).stream().map(d -> d.rule().id()).toList();
+  }
+
+  @Test
+  void isSecretName_trailingDigits_stillASecretName() {
+    assertThat(Detector.isSecretName("password2")).isTrue();
+    assertThat(Detector.isSecretName("DB_PASSWORD2")).isTrue();
+    assertThat(Detector.isSecretName("apiToken2")).isTrue();
+    assertThat(Detector.isSecretName("sha256")).isFalse();
+  }
+
+  @Test
+  void isSecretName_pwd_isAPasswordExceptTheShellsUpperCaseVariable() {
+    assertThat(Detector.isSecretName("pwd")).isTrue();
+    assertThat(Detector.isSecretName("db.pwd")).isTrue();
+    assertThat(Detector.isSecretName("PWD")).isFalse();
+    assertThat(Detector.isSecretName("OLDPWD")).isFalse();
+  }
+
+  @Test
+  void scanAssignment_longVariedLowercaseValue_isNotAnIdentifier() {
+    assertThat(assigned("MY_SECRET", "bacdefghijklmnopqrs")).containsExactly("generic-secret");
+    assertThat(assigned("MY_SECRET", "internationalization")).isEmpty();
+    assertThat(assigned("secretName", "orders-service-database")).isEmpty();
+  }
+
+  @Test
+  void scanText_keyValueInsideAString_foundWhenAQueryOrFormPair() {
+    assertThat(detector.scanText("body = \"login=a&password=xvxf6_gaa\";")).extracting(d -> d.rule().id()) // secrets-guard:allow fake values the rule under test must judge
+        .containsExactly("query-credential");
+    assertThat(detector.scanText("url = \"https://api/x?token=" + PW + "&user=admin\";")).extracting(d -> d.rule().id())
+        .containsExactly("query-credential");
+    // a properties line is a keyed assignment, not a query pair
+    assertThat(detector.scanText("password=" + PW + "\n")).isEmpty();
+    assertThat(detector.scanText("q = \"a=1&password=${DB_PASSWORD}\"")).isEmpty();
+  }
+
+  @Test
+  void wellKnownFakes_fromAnalyzersSamples_notReported() {
+    assertThat(detector.scanText("\"user=admin&password=Password123\"")).isEmpty(); // secrets-guard:allow fake values the rule under test must judge
+    assertThat(assigned("secret", "Secret_0213456789021345678")).isEmpty();
+    assertThat(detector.scanText("http://user:123456@server.com")).isEmpty();
+  }
+
+  @Test
+  void scanCredentialArgument_shortPasswordAtAClearSink_reported() {
+    assertThat(detector.scanCredentialArgument("oups")).extracting(d -> d.rule().id()).containsExactly("hardcoded-credential"); // secrets-guard:allow fake values the rule under test must judge
+    assertThat(detector.scanCredentialArgument("xx")).isEmpty();
+    assertThat(detector.scanCredentialArgument("${PASSWORD}")).isEmpty();
+  }
+
+  @Test
+  void scanEnvironment_weakPasswordUnderPasswordName_reported_placeholderNot() {
+    assertThat(detector.scanEnvironment("DB_PASS", "admin")).extracting(d -> d.rule().id()).containsExactly("env-secret");
+    assertThat(detector.scanEnvironment("DB_PASSWORD2", PW)).extracting(d -> d.rule().id()).containsExactly("env-secret");
+    assertThat(detector.scanEnvironment("API_TOKEN", "changeme")).isEmpty();
+    assertThat(detector.scanEnvironment("DB_PASS", "${DB_PASS}")).isEmpty();
+  }
+}

@@ -1,0 +1,96 @@
+package io.secretsbroker.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/** Every vendor format rule finds a token built in the vendor's documented structure, and not its placeholders. */
+class TokenFormatsTest {
+  private final Detector detector = Detector.defaults();
+
+  record Case(String rule, Function<VendorTokens, String> make) {
+    @Override
+    public String toString() {
+      return rule;
+    }
+  }
+
+  static List<Case> vendors() {
+    return List.of(new Case("sendgrid-key", VendorTokens::sendgrid), new Case("anthropic-key", VendorTokens::anthropic),
+        new Case("openai-key", VendorTokens::openai), new Case("1password-service-account-token", VendorTokens::onePassword),
+        new Case("age-secret-key", VendorTokens::age), new Case("alibaba-access-key-id", VendorTokens::alibaba),
+        new Case("artifactory-token", VendorTokens::artifactory), new Case("asana-token", VendorTokens::asana),
+        new Case("azure-ad-client-secret", VendorTokens::azureAdSecret),
+        new Case("cloudflare-origin-ca-key", VendorTokens::cloudflareOriginCa), new Case("cohere-key", VendorTokens::cohere),
+        new Case("discord-token", VendorTokens::discordBot), new Case("discord-token", VendorTokens::discordWebhook),
+        new Case("doppler-token", VendorTokens::doppler), new Case("dynatrace-token", VendorTokens::dynatrace),
+        new Case("facebook-token", VendorTokens::facebook), new Case("flutterwave-key", VendorTokens::flutterwave),
+        new Case("harness-token", VendorTokens::harness), new Case("heroku-api-key", VendorTokens::herokuUuid),
+        new Case("heroku-api-key", VendorTokens::herokuNew), new Case("hubspot-token", VendorTokens::hubspot),
+        new Case("mapbox-secret-token", VendorTokens::mapbox), new Case("teams-webhook", VendorTokens::teamsWebhook),
+        new Case("notion-token", VendorTokens::notion), new Case("octopus-deploy-api-key", VendorTokens::octopus),
+        new Case("snyk-token", VendorTokens::snyk), new Case("sourcegraph-token", VendorTokens::sourcegraph),
+        new Case("squarespace-key", VendorTokens::squarespace), new Case("vault-token", VendorTokens::vault),
+        new Case("telegram-bot-token", VendorTokens::telegram), new Case("flyio-token", VendorTokens::flyio),
+        new Case("atlassian-token", VendorTokens::atlassian), new Case("stripe-webhook-secret", VendorTokens::stripeWebhook),
+        new Case("slack-token", VendorTokens::slackBot), new Case("slack-token", VendorTokens::slackUser),
+        new Case("slack-token", VendorTokens::slackApp), new Case("slack-token", VendorTokens::slackConfig),
+        new Case("github-token", VendorTokens::githubWithChecksum), new Case("npm-token", VendorTokens::npmWithChecksum),
+        new Case("pkcs12", VendorTokens::pkcs12Base64));
+  }
+
+  @ParameterizedTest
+  @MethodSource("vendors")
+  void scanText_vendorFormat_foundInCodeConfigAndProse(Case c) {
+    for (long seed = 1; seed <= 20; seed++) {
+      String token = c.make().apply(new VendorTokens(seed * 31 + c.rule().hashCode()));
+      for (String text : List.of("value = \"" + token + "\";", "export X='" + token + "'", "see " + token + " here")) {
+        List<Detection> found = detector.scanText(text);
+        assertThat(found).as(c.rule() + " in " + text.replace(token, "<token>")).extracting(d -> d.rule().id())
+            .contains(c.rule());
+        assertThat(found.get(0).toString()).doesNotContain(token);
+      }
+    }
+  }
+
+  @Test
+  void github_checksumValid_isLive_invalidStillReportedButNotLive() {
+    for (long seed = 1; seed <= 50; seed++) {
+      VendorTokens t = new VendorTokens(seed);
+      assertThat(detector.scanText(t.githubWithChecksum())).singleElement().satisfies(d -> assertThat(d.live()).isTrue());
+      assertThat(detector.scanText(t.githubWithoutChecksum())).singleElement()
+          .satisfies(d -> assertThat(d.live()).isFalse());
+    }
+  }
+
+  @Test
+  void slack_placeholdersWithoutRealStructure_notReported() {
+    assertThat(detector.scanText("token: xoxb-12345-abcd234")).isEmpty();
+    assertThat(detector.scanText("SLACK=xoxp-0000000000-0000000000-####")).isEmpty();
+    assertThat(detector.scanText("xoxe.xoxp-1-RANDOMSTRINGHERE")).isEmpty();
+    assertThat(detector.scanText("xoxb-your-bot-token-here")).isEmpty();
+  }
+
+  @Test
+  void uuidVendors_needTheVendorsName() {
+    VendorTokens t = new VendorTokens(7);
+    assertThat(detector.scanText("request_id = " + t.uuid())).isEmpty();
+    assertThat(detector.scanText("trace: " + t.uuid())).isEmpty();
+  }
+
+  @Test
+  void pkcs12_base64OfOtherDer_notReported() {
+    // a certificate (SEQUENCE of SEQUENCE) is not a PFX: the version INTEGER 3 is missing
+    byte[] der = new byte[300];
+    der[0] = 0x30;
+    der[1] = (byte) 0x82;
+    der[2] = 0x01;
+    der[3] = 0x28;
+    der[4] = 0x30;
+    assertThat(detector.scanText(java.util.Base64.getEncoder().encodeToString(der))).isEmpty();
+  }
+}

@@ -618,9 +618,19 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
       byte[] candidate = candidate(name, target, current, rotation);
       SecretRecord written = resilience.write(() -> provider.put(providerName, candidate));
       SecretValue writtenValue = SecretValue.of(name, copy(written));
+      boolean applied = false;
       try {
+        rotation.apply(writtenValue, current);
+        applied = true;
         rotation.verify(writtenValue);
       } catch (Exception ex) {
+        if (applied && current != null) {
+          try {
+            rotation.apply(current, writtenValue); // put the previous value back on the target
+          } catch (Exception undo) {
+            ex.addSuppressed(undo);
+          }
+        }
         RotationFailedException failure = restore(name, target, before, written, ex);
         audit.event(Type.ROTATION_WRITTEN, name, written.versionId(), Outcome.FAILED, System.nanoTime() - start,
             caller, ex, "verification failed; see the exception for what was restored");

@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
 public final class SecretsHikari {
   private static final Logger log = LoggerFactory.getLogger("io.secretsbroker.jdbc");
 
+  /** How recent a login must be for a rotation to evict once more at the next login (see RetryingDataSource). */
+  private static final long RACE_WINDOW_NANOS = java.time.Duration.ofMillis(200).toNanos();
+
   private SecretsHikari() {}
 
   /** A pool for {@code secretName} read through {@code client}; see the class comment. */
@@ -82,7 +85,8 @@ public final class SecretsHikari {
       connector = DriverConnector.of(url, c.getDriverClassName(), c.getDataSourceProperties());
       c.setJdbcUrl(url);
     }
-    c.setDataSource(new RetryingDataSource(source, connector));
+    RetryingDataSource retrying = new RetryingDataSource(source, connector);
+    c.setDataSource(retrying);
     c.setCredentialsProvider(provider);
     c.setUsername(null);
     c.setPassword(null);
@@ -97,6 +101,10 @@ public final class SecretsHikari {
       HikariPoolMXBean mx = ds.getHikariPoolMXBean();
       if (mx != null) {
         mx.softEvictConnections();
+        if (source.openedWithin(RACE_WINDOW_NANOS)) {
+          // a login that finished just before the eviction may join the pool just after it
+          retrying.beforeNextOpen(mx::softEvictConnections);
+        }
         log.info("Secret '{}' has a new version {}; soft-evicted the connections of pool {}", source.secretName(),
             version, ds.getPoolName());
       }

@@ -73,6 +73,7 @@ public final class CredentialSource implements AutoCloseable {
   private final List<Consumer<SecretValue>> rotationListeners = new CopyOnWriteArrayList<>();
   private final Subscription subscription;
   private volatile long refreshEpoch;
+  private volatile long lastOpenedNanos = Long.MIN_VALUE;
   private volatile Parsed last;
 
   public CredentialSource(SecretsClient client, String name, DatabaseSecret.Fields fields, Duration loginRetry,
@@ -119,6 +120,15 @@ public final class CredentialSource implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether a connection was opened within {@code nanos} before now: a pool may not have added it to
+   * its set yet, so an eviction that ran meanwhile did not see it.
+   */
+  public boolean openedWithin(long nanos) {
+    long t = lastOpenedNanos;
+    return t != Long.MIN_VALUE && ticker.getAsLong() - t < nanos;
+  }
+
   /** Provider refreshes started by failed logins (for tests and diagnostics). */
   public long loginRefreshes() {
     return refreshes.get();
@@ -142,10 +152,11 @@ public final class CredentialSource implements AutoCloseable {
     Objects.requireNonNull(connector, "connector");
     long started = ticker.getAsLong();
     long epoch = refreshEpoch;
+    long gen = generation.get(); // before the credentials: a rotation after this point is noticed
     DatabaseSecret creds = first == null ? current() : first;
     SQLException failure;
     try {
-      return open(connector, creds);
+      return open(connector, creds, gen);
     } catch (SQLException e) {
       if (!LoginFailures.isLoginFailure(e) || retryNanos <= 0) {
         throw e;
@@ -160,6 +171,7 @@ public final class CredentialSource implements AutoCloseable {
       List<DatabaseSecret> tried = new ArrayList<>();
       tried.add(creds);
       for (int step = 0; step < 3; step++) {
+        gen = generation.get();
         DatabaseSecret next = switch (step) {
           case 0 -> refreshed(epoch, creds);
           case 1 -> stage(VersionStage.PREVIOUS);
@@ -171,7 +183,7 @@ public final class CredentialSource implements AutoCloseable {
         tried.add(next);
         epoch = refreshEpoch;
         try {
-          Connection c = open(connector, next);
+          Connection c = open(connector, next, gen);
           recoveries.incrementAndGet();
           log.info("Login to the database with secret '{}' succeeded with version {} ({}) after a refused login",
               name, next.versionId(), step == 0 ? "current, refreshed" : step == 1 ? "previous" : "pending");
@@ -203,9 +215,10 @@ public final class CredentialSource implements AutoCloseable {
         throw exhausted(failure);
       }
       epoch = refreshEpoch;
+      gen = generation.get();
       creds = current();
       try {
-        return open(connector, creds);
+        return open(connector, creds, gen);
       } catch (SQLException e) {
         if (!LoginFailures.isLoginFailure(e)) {
           throw e;
@@ -254,10 +267,13 @@ public final class CredentialSource implements AutoCloseable {
     }
   }
 
-  /** One login; replaced once when a rotation was announced while it was being opened. */
-  private Connection open(Connector connector, DatabaseSecret creds) throws SQLException {
-    long gen = generation.get();
+  /**
+   * One login; replaced once when a rotation was announced since {@code gen} (read before
+   * {@code creds}) while it was being opened.
+   */
+  private Connection open(Connector connector, DatabaseSecret creds, long gen) throws SQLException {
     Connection c = connector.connect(creds.username(), creds.password());
+    lastOpenedNanos = ticker.getAsLong();
     if (generation.get() == gen) {
       return c;
     }

@@ -17,6 +17,8 @@ import javax.sql.DataSource;
 public final class RetryingDataSource implements DataSource {
   private final CredentialSource source;
   private final Connector connector;
+  private final java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextOpen =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private volatile PrintWriter logWriter;
   private volatile int loginTimeout;
 
@@ -25,14 +27,28 @@ public final class RetryingDataSource implements DataSource {
     this.connector = connector;
   }
 
+  /**
+   * Runs {@code task} once at the start of the next physical login. A pool creates connections one
+   * after another on its adder thread, so by then the connection opened before has been added to
+   * the pool: the pool's rotation listener uses it to evict again a connection whose login finished
+   * just before an eviction but joined the pool just after it.
+   */
+  public void beforeNextOpen(Runnable task) {
+    beforeNextOpen.set(task);
+  }
+
   @Override
   public Connection getConnection() throws SQLException {
+    Runnable task = beforeNextOpen.getAndSet(null);
+    if (task != null) {
+      task.run();
+    }
     return source.connect(connector);
   }
 
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
-    return source.connect(connector);
+    return getConnection();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.secretsbroker.jdbc;
 
+import io.secretsbroker.RotationTarget;
 import io.secretsbroker.SecretValue;
 import io.secretsbroker.jdbc.internal.DatabaseTarget;
 import io.secretsbroker.jdbc.internal.Sql;
@@ -25,10 +26,26 @@ import javax.sql.DataSource;
  * <p><b>Failures</b> are {@link io.secretsbroker.RotationFailedException}s naming the user and the
  * SQLState, never a password. Immutable and thread-safe.
  */
-public final class MySqlRotationTarget extends DatabaseTarget {
+public final class MySqlRotationTarget implements RotationTarget {
+  private final DataSource admin;
+  private final boolean alternating;
+  private final DatabaseSecret.Fields fields;
+
 
   private MySqlRotationTarget(DataSource admin, boolean alternating, DatabaseSecret.Fields fields) {
-    super(admin, alternating, fields);
+    this.admin = java.util.Objects.requireNonNull(admin, "admin");
+    this.alternating = alternating;
+    this.fields = java.util.Objects.requireNonNull(fields, "fields");
+  }
+
+  /** Whether this target alternates between {@code name} and {@code name_clone}. */
+  public boolean alternating() {
+    return alternating;
+  }
+
+  @Override
+  public void verify(SecretValue candidate) {
+    DatabaseTarget.verify(admin, fields, "MySQL", candidate);
   }
 
   public static MySqlRotationTarget singleUser(DataSource admin) {
@@ -40,11 +57,6 @@ public final class MySqlRotationTarget extends DatabaseTarget {
   }
 
   @Override
-  protected String engineName() {
-    return "MySQL";
-  }
-
-  @Override
   public void apply(SecretValue candidate, SecretValue current) throws Exception {
     DatabaseSecret c = DatabaseSecret.parse(candidate, fields);
     String user = c.username();
@@ -52,7 +64,7 @@ public final class MySqlRotationTarget extends DatabaseTarget {
     try (Connection conn = admin.getConnection(); Statement st = conn.createStatement()) {
       List<String> hosts = hosts(conn, user);
       if (hosts.isEmpty() && alternating) {
-        String base = baseRole(user);
+        String base = DatabaseTarget.baseRole(user);
         for (String host : hosts(conn, base)) {
           String account = Sql.quoteLiteral(user, true) + "@" + Sql.quoteLiteral(host, true);
           st.execute("CREATE USER " + account + " IDENTIFIED BY " + password);
@@ -68,7 +80,7 @@ public final class MySqlRotationTarget extends DatabaseTarget {
         }
       }
     } catch (SQLException e) {
-      throw applyFailed("MySQL", candidate.name(), user, e);
+      throw DatabaseTarget.applyFailed("MySQL", candidate.name(), user, e);
     }
   }
 

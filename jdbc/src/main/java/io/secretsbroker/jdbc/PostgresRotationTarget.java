@@ -1,5 +1,6 @@
 package io.secretsbroker.jdbc;
 
+import io.secretsbroker.RotationTarget;
 import io.secretsbroker.SecretValue;
 import io.secretsbroker.jdbc.internal.DatabaseTarget;
 import io.secretsbroker.jdbc.internal.ScramVerifier;
@@ -37,10 +38,26 @@ import javax.sql.DataSource;
  * what right is missing, with the SQLState; never a password. <b>Threads</b>: immutable and
  * thread-safe; each call takes its own connection from {@code admin}.
  */
-public final class PostgresRotationTarget extends DatabaseTarget {
+public final class PostgresRotationTarget implements RotationTarget {
+  private final DataSource admin;
+  private final boolean alternating;
+  private final DatabaseSecret.Fields fields;
+
 
   private PostgresRotationTarget(DataSource admin, boolean alternating, DatabaseSecret.Fields fields) {
-    super(admin, alternating, fields);
+    this.admin = java.util.Objects.requireNonNull(admin, "admin");
+    this.alternating = alternating;
+    this.fields = java.util.Objects.requireNonNull(fields, "fields");
+  }
+
+  /** Whether this target alternates between {@code name} and {@code name_clone}. */
+  public boolean alternating() {
+    return alternating;
+  }
+
+  @Override
+  public void verify(SecretValue candidate) {
+    DatabaseTarget.verify(admin, fields, "PostgreSQL", candidate);
   }
 
   /** Same role, new password, set through {@code admin} (a role with CREATEROLE, or the role itself). */
@@ -59,18 +76,13 @@ public final class PostgresRotationTarget extends DatabaseTarget {
   }
 
   @Override
-  protected String engineName() {
-    return "PostgreSQL";
-  }
-
-  @Override
   public void apply(SecretValue candidate, SecretValue current) throws Exception {
     DatabaseSecret c = DatabaseSecret.parse(candidate, fields);
     String role = c.username();
     String verifier = ScramVerifier.of(c.password());
     try (Connection conn = admin.getConnection(); Statement st = conn.createStatement()) {
       if (alternating && !exists(conn, role)) {
-        String base = baseRole(role);
+        String base = DatabaseTarget.baseRole(role);
         st.execute("CREATE ROLE " + Sql.quoteIdentifier(role) + " WITH LOGIN PASSWORD "
             + Sql.quoteLiteral(verifier, false));
         if (!base.equals(role)) {
@@ -83,7 +95,7 @@ public final class PostgresRotationTarget extends DatabaseTarget {
         conn.commit();
       }
     } catch (SQLException e) {
-      throw applyFailed("PostgreSQL", candidate.name(), role, e);
+      throw DatabaseTarget.applyFailed("PostgreSQL", candidate.name(), role, e);
     }
   }
 

@@ -1,7 +1,6 @@
 package io.secretsbroker.jdbc.internal;
 
 import io.secretsbroker.RotationFailedException;
-import io.secretsbroker.RotationTarget;
 import io.secretsbroker.SecretValue;
 import io.secretsbroker.jdbc.DatabaseSecret;
 import java.sql.Connection;
@@ -14,28 +13,17 @@ import java.util.Properties;
 import javax.sql.DataSource;
 
 /**
- * What the PostgreSQL and MySQL targets share: an admin DataSource, the strategy, and verify (a
- * fresh login with the candidate through the driver, at the URL built from the secret when it has
+ * What the PostgreSQL and MySQL targets share, as static helpers (the public targets do not
+ * expose this type): the role names of the alternating strategy, and verify (a fresh login with
+ * the candidate through the driver, at the URL built from the secret when it has
  * {@code engine}/{@code host}, else at the admin connection's URL without its parameters, then a
- * check that the server sees the candidate's user). Thread-safe: no state besides configuration.
+ * check that the server sees the candidate's user). Stateless and thread-safe.
  */
-public abstract class DatabaseTarget implements RotationTarget {
+public final class DatabaseTarget {
   /** The suffix AWS's alternating-users rotation gives the second role. */
   public static final String CLONE_SUFFIX = "_clone";
 
-  protected final DataSource admin;
-  protected final boolean alternating;
-  protected final DatabaseSecret.Fields fields;
-
-  protected DatabaseTarget(DataSource admin, boolean alternating, DatabaseSecret.Fields fields) {
-    this.admin = Objects.requireNonNull(admin, "admin");
-    this.alternating = alternating;
-    this.fields = Objects.requireNonNull(fields, "fields");
-  }
-
-  public boolean alternating() {
-    return alternating;
-  }
+  private DatabaseTarget() {}
 
   /** {@code app} for {@code app} and {@code app_clone}. */
   public static String baseRole(String username) {
@@ -49,16 +37,14 @@ public abstract class DatabaseTarget implements RotationTarget {
     return base.equals(username) ? username + CLONE_SUFFIX : base;
   }
 
-  protected abstract String engineName();
-
-  @Override
-  public void verify(SecretValue candidate) throws Exception {
+  /** A fresh login with {@code candidate}; throws {@link RotationFailedException} when it fails. */
+  public static void verify(DataSource admin, DatabaseSecret.Fields fields, String engineName, SecretValue candidate) {
+    Objects.requireNonNull(candidate, "candidate");
     DatabaseSecret c = DatabaseSecret.parse(candidate, fields);
-    String url = loginUrl(c);
     Properties p = new Properties();
     p.setProperty("user", c.username());
     p.setProperty("password", c.password());
-    try (Connection conn = DriverManager.getConnection(url, p); Statement st = conn.createStatement();
+    try (Connection conn = DriverManager.getConnection(loginUrl(admin, c), p); Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery("SELECT current_user")) {
       rs.next();
       String user = rs.getString(1);
@@ -66,16 +52,16 @@ public abstract class DatabaseTarget implements RotationTarget {
       String seen = at >= 0 ? user.substring(0, at) : user;
       if (!seen.equals(c.username())) {
         throw new RotationFailedException("A login with the new value of secret '" + candidate.name()
-            + "' ended up as another user; check the " + engineName() + " URL the rotation verifies against.");
+            + "' ended up as another user; check the " + engineName + " URL the rotation verifies against.");
       }
     } catch (SQLException e) {
-      throw new RotationFailedException("A fresh " + engineName() + " login as '" + c.username()
+      throw new RotationFailedException("A fresh " + engineName + " login as '" + c.username()
           + "' with the new value of secret '" + candidate.name() + "' failed (" + LoginFailures.describe(e)
           + "); the new value is not promoted.", e);
     }
   }
 
-  private String loginUrl(DatabaseSecret c) throws SQLException {
+  private static String loginUrl(DataSource admin, DatabaseSecret c) throws SQLException {
     if (c.engine().isPresent() && c.host().isPresent()) {
       return c.jdbcUrl();
     }
@@ -86,7 +72,7 @@ public abstract class DatabaseTarget implements RotationTarget {
     }
   }
 
-  protected static RotationFailedException applyFailed(String engine, String secret, String role, SQLException e) {
+  public static RotationFailedException applyFailed(String engine, String secret, String role, SQLException e) {
     return new RotationFailedException("Setting the new password of " + engine + " role '" + role + "' for secret '"
         + secret + "' failed (" + LoginFailures.describe(e) + "). The admin connection needs CREATEROLE (PostgreSQL)"
         + " or CREATE USER (MySQL) rights, or to be the role itself.", e);

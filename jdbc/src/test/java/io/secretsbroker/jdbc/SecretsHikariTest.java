@@ -238,6 +238,18 @@ class SecretsHikariTest {
   }
 
   @Test
+  void wrongEngine_failsBeforeThePoolStarts_withoutRepeatingIt() {
+    String engine = "db2-" + Fixtures.password();
+    store.seed("odd", "{\"username\":\"" + role + "\",\"password\":\"" + password + "\",\"engine\":\"" + engine
+        + "\",\"host\":\"localhost\"}");
+    assertThatThrownBy(() -> SecretsHikari.dataSource(client, "odd", config()))
+        .isInstanceOf(SecretFormatException.class).hasMessageContaining("'engine'")
+        .hasMessageContaining("give the pool a JDBC URL").hasMessageNotContaining(engine)
+        .hasMessageNotContaining(password);
+    assertThat(logs.text()).doesNotContain(engine);
+  }
+
+  @Test
   void secretWithoutHostAndNoUrl_saysWhatToAdd() {
     store.seed("bare", "{\"username\":\"" + role + "\",\"password\":\"" + password + "\"}");
     assertThatThrownBy(() -> SecretsHikari.dataSource(client, "bare", config()))

@@ -51,10 +51,13 @@ public final class Settings {
   public static final String METRICS = "secrets.metrics";
   /** Distinct names per minute above which an ANOMALY is audited (default 100). */
   public static final String ANOMALY_MAX_DISTINCT = "secrets.anomaly.max-distinct-names-per-minute";
+  /** Read by the jdbc module: how long a refused database login retries with refreshed credentials. */
+  public static final String JDBC_LOGIN_RETRY = "secrets.jdbc.login-retry";
 
   private static final Set<String> CORE_KEYS = Set.of(PROVIDER, ENV, NAME_TEMPLATE, ALLOW, REFRESH_AFTER,
       MAX_STALE, MAX_SIZE, NEGATIVE_TTL, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, BREAKER_FAILURE_RATE,
-      BREAKER_WINDOW, BREAKER_WAIT_OPEN, GUARD, GUARD_ALLOW_ENV, AUDIT, METRICS, ANOMALY_MAX_DISTINCT);
+      BREAKER_WINDOW, BREAKER_WAIT_OPEN, GUARD, GUARD_ALLOW_ENV, AUDIT, METRICS, ANOMALY_MAX_DISTINCT,
+      JDBC_LOGIN_RETRY);
   private static final Set<String> EXTRA_KEYS = Collections.synchronizedSet(new TreeSet<>());
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");

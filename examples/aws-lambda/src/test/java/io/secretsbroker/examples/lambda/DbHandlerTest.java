@@ -68,7 +68,7 @@ class DbHandlerTest {
 
   @Test
   void bundledSecretsProperties_selectsAwsProvider() throws Exception {
-    assertThat(bundledProperties()).containsEntry("secrets.provider", "aws://").containsEntry("secrets.allow", "db");
+    assertThat(bundledProperties()).containsEntry("secrets.provider", "aws://").containsEntry("secrets.allow", "db,orders-db");
   }
 
   @Test

@@ -54,8 +54,15 @@ public final class DemoRunner {
   public record Summary(int invocations, int failures, CacheStats stats, boolean rotationSeen,
       boolean staleServed, boolean recovered) {}
 
-  /** {@code args[0]}: the directory for the demo file (default {@code target/local-demo}). */
+  /**
+   * {@code args[0]}: the directory for the demo file (default {@code target/local-demo}); with
+   * {@code --db} anywhere in the arguments, the database run ({@link DbDemo}) instead.
+   */
   public static void main(String[] args) throws Exception {
+    if (java.util.Arrays.asList(args).contains("--db")) {
+      DbDemo.main(java.util.Arrays.stream(args).filter(a -> !a.equals("--db")).toArray(String[]::new));
+      return;
+    }
     Path dir = Path.of(args.length > 0 ? args[0] : "target/local-demo");
     Summary s = run(dir, System.out);
     if (s.failures() > 0 || !s.rotationSeen() || !s.staleServed() || !s.recovered()) {

@@ -39,7 +39,7 @@ class GuardEnvironmentTest {
 
   @BeforeAll
   static void requireTheEnvironment() {
-    assumeTrue(ENV_SECRET_VALUE.equals(System.getenv("PAYMENT_API_KEY")),
+    assumeTrue(ENV_SECRET_VALUE.equals(System.getenv("PAYMENT_API_KEY")), // secrets-guard:allow the test checks the fake env secret is set
         "run by surefire's guard-env execution, which sets PAYMENT_API_KEY");
     InMemorySecretProvider.named("spring-guard").seed("db", "{\"password\":\"guard-pw\"}"); // secrets-guard:allow test fixture
   }

@@ -35,8 +35,8 @@ import org.springframework.core.env.Environment;
  * <ul>
  *   <li>the {@code SecretsClient} bean (closed with the context);</li>
  *   <li>the client's metrics in the context's Micrometer {@code MeterRegistry};</li>
- *   <li>the health indicator {@code secrets} (provider reachable, last error type, breaker refusals,
- *       stale values served; never a value), on Boot 3's or Boot 4's health API;</li>
+ *   <li>the health indicator {@code secrets} (provider reachable, last error type, failures since the
+ *       last success, stale values served; never a value), on Boot 3's or Boot 4's health API;</li>
  *   <li>{@link SecretRotatedEvent} and {@link SecretsAuditApplicationEvent} application events, and
  *       the rebinding of {@code @ConfigurationProperties} beans that use a rotated secret;</li>
  *   <li>a watcher re-reading placeholder secrets every {@code secrets.watch.interval};</li>

@@ -124,13 +124,15 @@ class ConfigImportTest {
     Health down = Health.of(context);
     assertThat(down.status()).isEqualTo("DOWN");
     assertThat(down.details()).containsEntry("providerReachable", false)
-        .containsEntry("lastError", "ProviderUnavailableException");
+        .containsEntry("lastError", "ProviderUnavailableException").containsEntry("consecutiveFailures", 1L);
     assertThat(down.details().toString()).doesNotContain(TOKEN).doesNotContain(PW1).doesNotContain(PW2);
     assertThat(client.get("api-key")).as("cached value still served").isEqualTo(TOKEN);
 
     STORE.clearFaults();
     client.refresh("api-key");
-    assertThat(Health.of(context).status()).isEqualTo("UP");
+    Health again = Health.of(context);
+    assertThat(again.status()).isEqualTo("UP");
+    assertThat(again.details()).containsEntry("consecutiveFailures", 0L);
   }
 
   @Test

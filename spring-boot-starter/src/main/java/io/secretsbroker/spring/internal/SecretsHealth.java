@@ -34,8 +34,8 @@ public final class SecretsHealth {
     if (s.lastFailure() != null) {
       d.put("lastFailure", s.lastFailure().toString());
       d.put("lastError", s.lastError());
-      d.put("breakerOpen", "CallNotPermittedException".equals(s.lastError()));
     }
+    d.put("consecutiveFailures", s.consecutiveFailures());
     d.put("loads", stats.loads());
     d.put("loadFailures", stats.loadFailures());
     d.put("staleServed", stats.staleServed());

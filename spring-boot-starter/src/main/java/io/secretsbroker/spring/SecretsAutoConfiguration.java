@@ -50,6 +50,9 @@ import org.springframework.core.env.Environment;
  * <p>Failure behaviour: configuration errors, guard violations and unreadable imported secrets fail
  * start-up before the context is refreshed (see the config import); at run time a failing provider
  * makes the health indicator DOWN while cached values are served.
+ *
+ * <p>Thread-safety: a stateless configuration class; every bean it defines is thread-safe (the
+ * client, the health indicator, the event bridge and the watcher are used from any thread).
  */
 @AutoConfiguration(afterName = {
     "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",

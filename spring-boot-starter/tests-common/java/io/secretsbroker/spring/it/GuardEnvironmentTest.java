@@ -10,6 +10,9 @@ import io.secretsbroker.testkit.InMemorySecretProvider;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,6 +26,7 @@ import org.springframework.context.annotation.Import;
  * the process looks like a Lambda function, where the guard blocks by default). Spring apps are
  * refused before any bean is created, as plain ones are.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class GuardEnvironmentTest {
   static final String ENV_SECRET_VALUE = "Zq8vL2mX9tR4wK7pN1bYc6"; // secrets-guard:allow the fake value the guard-env execution puts in PAYMENT_API_KEY
   static final AtomicInteger BEANS_CREATED = new AtomicInteger();
@@ -68,10 +72,12 @@ class GuardEnvironmentTest {
   }
 
   @Test
-  void warnMode_starts() {
+  void warnMode_startsAndReportsTheVariableWithoutItsValue(CapturedOutput output) {
     try (ConfigurableApplicationContext ctx = run("--spring.config.import=secretsbroker:db",
         "--secrets.provider=memory://spring-guard", "--secrets.guard=warn", "--secrets.watch.interval=off")) {
       assertThat(ctx.getBean(SecretsClient.class).get("db")).contains("guard-pw");
     }
+    assertThat(output.getAll()).contains("env:PAYMENT_API_KEY").doesNotContain(ENV_SECRET_VALUE)
+        .doesNotContain(ENV_SECRET_VALUE.substring(0, 6));
   }
 }

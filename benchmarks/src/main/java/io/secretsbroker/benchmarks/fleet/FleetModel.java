@@ -24,7 +24,8 @@ public final class FleetModel {
   /** The policies compared in docs/benchmarks.md, ours first. */
   static List<FleetPolicy> policies() {
     SecretsBrokerPolicy ours = SecretsBrokerPolicy.defaults();
-    return List.of(ours, ours.withPrefetch("secretsbroker + prefetch (model only)"), AwsCachingClientPolicy.defaults(),
+    return List.of(ours.withPrefetch("secretsbroker + prefetch"), ours,
+        ours.withoutBatchRefresh("secretsbroker, refresh-batch=false"), AwsCachingClientPolicy.defaults(),
         TtlCachePolicy.powertools(), TtlCachePolicy.lambdaExtension());
   }
 

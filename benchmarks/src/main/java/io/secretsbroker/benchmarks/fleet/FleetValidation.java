@@ -52,9 +52,11 @@ public final class FleetValidation {
     Result r = measure(instances, secrets, refreshAfter, rate, seconds, storm);
     FleetScenario s = new FleetScenario(instances, secrets, storm, rate, seconds, seconds / 2.0, seconds, seconds, 0,
         10_000, 0.05, 7);
-    long modelled = FleetModel.run(SecretsBrokerPolicy.of(refreshAfter, 3600).withLatency(r.meanLatency), s)
-        .totalCalls();
-    long modelledNoLatency = FleetModel.run(SecretsBrokerPolicy.of(refreshAfter, 3600), s).totalCalls();
+    SecretsBrokerPolicy policy = Boolean.getBoolean("fleet.perEntry")
+        ? SecretsBrokerPolicy.of(refreshAfter, 3600).withoutBatchRefresh("per-entry")
+        : SecretsBrokerPolicy.of(refreshAfter, 3600);
+    long modelled = FleetModel.run(policy.withLatency(r.meanLatency), s).totalCalls();
+    long modelledNoLatency = FleetModel.run(policy, s).totalCalls();
     double diff = 100.0 * (r.calls - modelled) / modelled;
     System.out.printf(Locale.ROOT, "real clients: %d instances x %d secrets, refresh-after %d s, %d invocations/s,"
             + " %d s: %,d GetSecretValue calls (%,d invocations, %,d failed reads)%n", instances, secrets,
@@ -121,6 +123,7 @@ public final class FleetValidation {
         "secrets.provider", "aws://?region=us-east-1&endpoint=http://127.0.0.1:" + server.port(),
         "secrets.cache.refresh-after", refreshAfter + "s",
         "secrets.cache.max-stale", "1h",
+        "secrets.cache.refresh-batch", String.valueOf(!Boolean.getBoolean("fleet.perEntry")),
         "secrets.guard", "off",
         "secrets.audit", "off");
     List<SecretsClient> clients = new ArrayList<>();
@@ -133,8 +136,7 @@ public final class FleetValidation {
         }
         stores.add(store);
         clients.add(SecretsClient.builder().ambientConfiguration(false).provider(store)
-            .properties(Map.of("secrets.cache.refresh-after", refreshAfter + "s", "secrets.cache.max-stale", "1h",
-                "secrets.guard", "off", "secrets.audit", "off")).build());
+            .properties(props).property("secrets.provider", "memory://").build());
       } else {
         SecretProvider timed = new TimedProvider(AwsSecretProvider.fromUri(props.get("secrets.provider")), latency);
         clients.add(SecretsClient.builder().ambientConfiguration(false).provider(timed).properties(props).build());

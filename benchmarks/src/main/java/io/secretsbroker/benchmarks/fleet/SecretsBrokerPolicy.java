@@ -10,8 +10,11 @@ import java.util.SplittableRandom;
  *       cold key share one call), or, with {@code prefetch}, {@code ceil(secrets / batchSize)} batch
  *       calls at start-up.
  *   <li>Refresh ahead: each entry's refresh time is its load time plus {@code refreshAfter}
- *       jittered ±{@code jitter}; the first read past it starts one background reload (one call),
- *       and the reader is served the cached value.
+ *       jittered ±{@code jitter}; the first read past it starts one background reload, and the
+ *       reader is served the cached value. With {@code batchRefresh} ({@code
+ *       secrets.cache.refresh-batch}, the default) that reload takes along every entry due within
+ *       the jitter span, in {@code ceil(n / batchSize)} calls, and they share one refresh time from
+ *       then on; without it, one call per entry.
  *   <li>Outage: a failed reload is retried {@code retryAttempts} times behind the per-client
  *       breaker ({@link Breaker}; a refused call reaches no store and is not retried), then the entry
  *       is marked stale and tried again {@code retryBackoff} seconds later; reads are served the
@@ -30,27 +33,38 @@ record SecretsBrokerPolicy(
     double breakerWaitOpen,
     int breakerHalfOpenCalls,
     boolean prefetch,
+    boolean batchRefresh,
     int batchSize,
     double latency) implements FleetPolicy {
 
-  /** The defaults of today's client: refresh-after 5 min, max-stale 1 h, 3 attempts, breaker 20/50%/30 s. */
+  /**
+   * The client's defaults: refresh-after 5 min, max-stale 1 h, 3 attempts, breaker 20/50%/30 s,
+   * refresh in batches ({@code secrets.cache.refresh-batch=true}), no prefetch.
+   */
   static SecretsBrokerPolicy defaults() {
     return of(300, 3600);
   }
 
   static SecretsBrokerPolicy of(double refreshAfter, double maxStale) {
-    return new SecretsBrokerPolicy("secretsbroker", refreshAfter, 0.1, maxStale, 3, 20, 50, 30, 3, false, 20, 0);
+    return new SecretsBrokerPolicy("secretsbroker", refreshAfter, 0.1, maxStale, 3, 20, 50, 30, 3, false, true, 20, 0);
   }
 
   /** The same policy with store calls that take {@code seconds} (an entry counts as loaded when its call ends). */
   SecretsBrokerPolicy withLatency(double seconds) {
     return new SecretsBrokerPolicy(name, refreshAfter, jitter, maxStale, retryAttempts, breakerWindow,
-        breakerRatePercent, breakerWaitOpen, breakerHalfOpenCalls, prefetch, batchSize, seconds);
+        breakerRatePercent, breakerWaitOpen, breakerHalfOpenCalls, prefetch, batchRefresh, batchSize, seconds);
   }
 
+  /** With {@code secrets.prefetch} naming every secret: one batch call per 20 at start-up. */
   SecretsBrokerPolicy withPrefetch(String newName) {
     return new SecretsBrokerPolicy(newName, refreshAfter, jitter, maxStale, retryAttempts, breakerWindow,
-        breakerRatePercent, breakerWaitOpen, breakerHalfOpenCalls, true, batchSize, latency);
+        breakerRatePercent, breakerWaitOpen, breakerHalfOpenCalls, true, batchRefresh, batchSize, latency);
+  }
+
+  /** With {@code secrets.cache.refresh-batch=false}: every entry refreshes on its own. */
+  SecretsBrokerPolicy withoutBatchRefresh(String newName) {
+    return new SecretsBrokerPolicy(newName, refreshAfter, jitter, maxStale, retryAttempts, breakerWindow,
+        breakerRatePercent, breakerWaitOpen, breakerHalfOpenCalls, prefetch, false, batchSize, latency);
   }
 
   /** What the client waits after a failed reload: refresh-after / 10, between 1 and 30 seconds. */
@@ -63,7 +77,8 @@ record SecretsBrokerPolicy(
     return "this repository's CachingSecretsClient and Resilience (refresh-after " + (int) refreshAfter
         + " s ±" + (int) (jitter * 100) + "%, max-stale " + (int) maxStale + " s, " + retryAttempts
         + " attempts, breaker " + breakerWindow + "/" + breakerRatePercent + "%/" + (int) breakerWaitOpen + " s"
-        + (prefetch ? ", prefetch and refresh in batches of " + batchSize : "") + ")";
+        + (prefetch ? ", prefetch" : "") + (batchRefresh ? ", refresh in batches of " + batchSize : ", per-entry refresh")
+        + (latency > 0 ? String.format(java.util.Locale.ROOT, ", call latency %.1f ms", latency * 1000) : "") + ")";
   }
 
   @Override
@@ -80,7 +95,7 @@ record SecretsBrokerPolicy(
       breaker.onResult(start, true);
     }
     java.util.Arrays.fill(group, true);
-    loaded(s, group, start, refreshAt, due, expires, rnd, prefetch);
+    loaded(s, group, start, refreshAt, due, expires, rnd, prefetch); // a prefetch batch shares one refresh time
     while (true) {
       int j = earliest(due);
       double t = due[j];
@@ -99,7 +114,7 @@ record SecretsBrokerPolicy(
           }
         }
         if (permitted) {
-          loaded(s, group, t, refreshAt, due, expires, rnd, batchRefresh());
+          loaded(s, group, t, refreshAt, due, expires, rnd, batchRefresh);
           continue;
         }
       } else {
@@ -125,17 +140,12 @@ record SecretsBrokerPolicy(
     FleetPolicy.countOutageInvocations(s, start, firstExpiry, tally, rnd);
   }
 
-  /** Whether a due refresh takes along the entries due within the jitter span (one batch call). */
-  boolean batchRefresh() {
-    return prefetch;
-  }
-
   /** Marks the entries one refresh at {@code t} reloads: {@code j}, and with batch refresh those due soon. */
   private int gather(int j, double t, double[] refreshAt, boolean[] group) {
     int n = 0;
     double window = t + refreshAfter * 2 * jitter;
     for (int k = 0; k < group.length; k++) {
-      group[k] = k == j || (batchRefresh() && refreshAt[k] <= window);
+      group[k] = k == j || (batchRefresh && refreshAt[k] <= window);
       n += group[k] ? 1 : 0;
     }
     return n;

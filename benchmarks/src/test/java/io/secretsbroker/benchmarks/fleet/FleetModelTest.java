@@ -18,8 +18,15 @@ class FleetModelTest {
   }
 
   @Test
-  void secretsBroker_steadyState_oneCallPerSecretPerRefreshPeriod() {
+  void secretsBroker_batchRefresh_oneCallPerInstancePerRefreshPeriod() {
     FleetResult r = FleetModel.run(SecretsBrokerPolicy.defaults(), FLEET);
+    double expected = 3600 / (300 + 1.0); // 20 secrets, one batch call of 20
+    assertThat(r.callsPerInstanceHour()).isCloseTo(expected, within(expected * 0.03));
+  }
+
+  @Test
+  void secretsBroker_perEntryRefresh_oneCallPerSecretPerRefreshPeriod() {
+    FleetResult r = FleetModel.run(SecretsBrokerPolicy.defaults().withoutBatchRefresh("per-entry"), FLEET);
     // a refresh period is refresh-after (jitter averages out) plus the wait for the next read
     double expected = 20 * 3600 / (300 + 1.0);
     assertThat(r.callsPerInstanceHour()).isCloseTo(expected, within(expected * 0.02));
@@ -35,7 +42,7 @@ class FleetModelTest {
 
   @Test
   void secretsBroker_outageShorterThanMaxStale_noInvocationFails_andTheBreakerCapsCalls() {
-    FleetResult r = FleetModel.run(SecretsBrokerPolicy.defaults(), FLEET);
+    FleetResult r = FleetModel.run(SecretsBrokerPolicy.defaults().withoutBatchRefresh("per-entry"), FLEET);
     assertThat(r.failedInvocationShare()).isZero();
     // per instance: 10 failures trip a window of 20 successes, then 3 probes per 30 s open period
     double perInstance = (10 + 3 * 1800 / 30.0) / 1800;
@@ -44,7 +51,7 @@ class FleetModelTest {
 
   @Test
   void secretsBroker_maxStaleShorterThanOutage_invocationsFailOnceTheFirstEntryExpires() {
-    FleetResult r = FleetModel.run(SecretsBrokerPolicy.of(300, 600), FLEET);
+    FleetResult r = FleetModel.run(SecretsBrokerPolicy.of(300, 600).withoutBatchRefresh("per-entry"), FLEET);
     // the last loads before the outage are 0-5.5 min old; expiring 10 min after their load, the
     // first entry of an instance expires about 5 min into the outage: ~80% of the outage fails
     assertThat(r.failedInvocationShare()).isBetween(0.75, 0.92);

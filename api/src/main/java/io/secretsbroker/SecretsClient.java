@@ -105,6 +105,7 @@ public interface SecretsClient extends AutoCloseable {
     private final Map<String, String> properties = new LinkedHashMap<>();
     private boolean ambient = true;
     private Clock clock = Clock.systemUTC();
+    private Ticker ticker;
     private Executor executor;
     private final List<AuditSink> auditSinks = new ArrayList<>();
     private Object meterRegistry;
@@ -138,9 +139,23 @@ public interface SecretsClient extends AutoCloseable {
       return this;
     }
 
-    /** The time source for ages, refresh and expiry (tests pass a fake clock). */
+    /**
+     * The wall clock, for timestamps shown to people (audit events) and for converting a store's
+     * absolute expiry dates; refresh and expiry deadlines use the {@link #ticker(Ticker) ticker}.
+     * A clock that also implements {@link Ticker} (the testkit's {@code ManualClock}) is used as
+     * the ticker too unless one is set explicitly.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The monotonic time source for ages, refresh-ahead, max-stale and negative-ttl (default
+     * {@link Ticker#system()}, i.e. {@link System#nanoTime()}). Tests pass one they move by hand.
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }
 
@@ -197,6 +212,14 @@ public interface SecretsClient extends AutoCloseable {
 
     public Executor executor() {
       return executor;
+    }
+
+    /** The ticker set, else the clock when it is a {@link Ticker}, else {@link Ticker#system()}. */
+    public Ticker ticker() {
+      if (ticker != null) {
+        return ticker;
+      }
+      return clock instanceof Ticker t ? t : Ticker.system();
     }
 
     /**

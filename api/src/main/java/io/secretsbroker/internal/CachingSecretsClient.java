@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.secretsbroker.CacheStats;
+import io.secretsbroker.ClientClosedException;
 import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.Redactor;
 import io.secretsbroker.RotationFailedException;
@@ -15,11 +16,14 @@ import io.secretsbroker.SecretValue;
 import io.secretsbroker.SecretsClient;
 import io.secretsbroker.SecretsException;
 import io.secretsbroker.Subscription;
+import io.secretsbroker.Ticker;
 import io.secretsbroker.VersionStage;
 import io.secretsbroker.spi.AuditEvent.Outcome;
 import io.secretsbroker.spi.AuditEvent.Type;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretRecord;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -141,7 +145,8 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
   private final Audit audit;
   private final boolean auditHits;
   private final SnapshotResource snapshot; // held strongly: the CRaC context holds it weakly
-  private final Clock clock;
+  private final Clock clock; // wall time: only to convert a store's absolute expiry dates
+  private final Ticker ticker; // monotonic: every deadline
   private final Executor executor;
   private final Runnable onClose;
   private final long refreshAfterNanos;
@@ -159,10 +164,20 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
   private final LongAdder staleServed = new LongAdder();
   private final LongAdder rotations = new LongAdder();
   private final LongAdder denied = new LongAdder();
-  private volatile boolean closed;
+  private volatile boolean closed; // set once, by compare-and-set through CLOSED
+
+  private static final VarHandle CLOSED;
+
+  static {
+    try {
+      CLOSED = MethodHandles.lookup().findVarHandle(CachingSecretsClient.class, "closed", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   CachingSecretsClient(SecretProvider provider, Settings settings, Names names, Resilience resilience,
-      Audit audit, Clock clock, Executor executor, Runnable onClose) {
+      Audit audit, Clock clock, Ticker ticker, Executor executor, Runnable onClose) {
     this.provider = provider;
     this.providerId = provider.id();
     this.names = names;
@@ -170,6 +185,7 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     this.audit = audit;
     this.auditHits = audit.hits;
     this.clock = clock;
+    this.ticker = ticker;
     this.executor = executor;
     this.onClose = onClose;
     Duration refreshAfter = settings.duration(Settings.REFRESH_AFTER, Duration.ofMinutes(5));
@@ -195,7 +211,7 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
   }
 
   private long now() {
-    return clock.millis() * 1_000_000L;
+    return ticker.read();
   }
 
   /**
@@ -224,7 +240,7 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
 
   @Override
   public SecretValue value(String name) {
-    return entry(name).value;
+    return entry(name).value.view(); // a view: a caller's wipe() never zeroes the cached copy
   }
 
   @Override
@@ -242,6 +258,7 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
   }
 
   private Entry entry(String name) {
+    Objects.requireNonNull(name, "name");
     if (closed) {
       throw closedError();
     }
@@ -249,24 +266,41 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     Entry e = f == null ? null : f.getNow(null);
     long t;
     if (e != null && e.failure == null && (t = now()) < e.expiresAt) {
-      hits.increment();
-      if (auditHits) {
-        audit.hit(name, e.versionId());
-      }
-      if (e.stale) {
-        staleServed.increment();
-        if (!e.staleReported) {
-          e.staleReported = true;
-          audit.event(Type.STALE_SERVED, name, e.versionId(), Outcome.OK, 0, null, null,
-              "refresh failed; serving the cached value until secrets.cache.max-stale");
-        }
-      }
-      if (t >= e.refreshAt && e.refreshing.compareAndSet(false, true)) {
-        startRefresh(name, f, e);
-      }
+      onHit(name, f, e, t);
       return e;
     }
     return coldEntry(name);
+  }
+
+  /** A usable cached entry was found: count, audit if asked, start a refresh once it is due. */
+  private void onHit(String name, CompletableFuture<Entry> f, Entry e, long t) {
+    hits.increment();
+    if (auditHits) {
+      audit.hit(name, e.versionId());
+    }
+    if (e.stale) {
+      staleServed.increment();
+      if (!e.staleReported) {
+        e.staleReported = true;
+        audit.event(Type.STALE_SERVED, name, e.versionId(), Outcome.OK, 0, null, null,
+            "refresh failed; serving the cached value until secrets.cache.max-stale");
+      }
+    }
+    if (t >= e.refreshAt && e.refreshing.compareAndSet(false, true)) {
+      startRefresh(name, f, e);
+    }
+  }
+
+  /** The usable cached entry for {@code name}, counted as a hit, or null (cold, expired, in flight). */
+  private Entry hitOrNull(String name) {
+    CompletableFuture<Entry> f = cache.getIfPresent(name);
+    Entry e = f == null ? null : f.getNow(null);
+    long t;
+    if (e != null && e.failure == null && (t = now()) < e.expiresAt) {
+      onHit(name, f, e, t);
+      return e;
+    }
+    return null;
   }
 
   /** Hands one reload to the executor; a reader never fails because of it. */
@@ -298,7 +332,7 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
       return;
     }
     if (cache.asMap().replace(name, f, CompletableFuture.completedFuture(fresh))) {
-      rotationSeen(name, old, fresh, null);
+      rotationSeen(name, old.versionId(), fresh, null);
     } else {
       discard(fresh); // rotated, refreshed, invalidated or closed meanwhile: that outcome stands
     }
@@ -338,34 +372,21 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     audit.observeName(name, caller);
     Names.Target target = resolve(name, caller);
     misses.increment();
+    Claim claim = claim(name); // before the sweep, so an expired entry's version is seen and compared
     sweepExpired(false);
-    CompletableFuture<Entry> f;
-    for (;;) {
-      f = cache.getIfPresent(name);
-      Entry done = f == null ? null : f.getNow(null);
-      if (done != null && now() >= done.expiresAt) {
-        cache.asMap().remove(name, f); // past max-stale or negative-ttl: load again
-        continue;
-      }
-      if (f != null) {
-        break; // a value, a remembered not-found, or a load in flight that this reader joins
-      }
-      CompletableFuture<Entry> mine = new CompletableFuture<>();
-      f = cache.asMap().putIfAbsent(name, mine);
-      if (f == null) {
-        f = mine;
-        try {
-          mine.complete(load(name, target, Type.LOAD, caller));
-        } catch (RuntimeException ex) {
-          // completed normally, not exceptionally, so Caffeine does not log it; dropped at once
-          mine.complete(new Entry(null, null, null, ex, 0, Long.MAX_VALUE, 0));
-          cache.asMap().remove(name, mine);
-        }
-        break;
+    CompletableFuture<Entry> f = claim.future();
+    if (claim.owned()) {
+      try {
+        f.complete(load(name, target, Type.LOAD, caller));
+      } catch (RuntimeException ex) {
+        failed(name, f, ex);
       }
     }
     try {
-      Entry e = check(f.join());
+      Entry e = afterLoad(name, f, check(f.join()));
+      if (claim.owned()) {
+        rotationSeen(name, claim.expiredVersion(), e, caller);
+      }
       audit.event(Type.ACCESS_MISS, name, e.versionId(), Outcome.OK, System.nanoTime() - start, caller, null, null);
       return e;
     } catch (SecretNotFoundException nf) {
@@ -375,6 +396,61 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
       audit.event(Type.ACCESS_MISS, name, null, Outcome.FAILED, System.nanoTime() - start, caller, ex, null);
       throw ex;
     }
+  }
+
+  /**
+   * Single flight: the future a cold reader of {@code name} waits on.
+   *
+   * @param owned whether this caller inserted it and must complete it (exactly one caller does)
+   * @param expiredVersion the version of an expired entry this claim replaced, to announce a change
+   */
+  private record Claim(CompletableFuture<Entry> future, boolean owned, String expiredVersion) {}
+
+  /**
+   * The cached or in-flight future for {@code name}, or a new incomplete one this caller owns.
+   * An entry past its expiry is removed first (compare-and-remove, so a concurrent writer wins).
+   */
+  private Claim claim(String name) {
+    String expiredVersion = null;
+    for (;;) {
+      CompletableFuture<Entry> f = cache.getIfPresent(name);
+      Entry done = f == null ? null : f.getNow(null);
+      if (done != null && now() >= done.expiresAt) {
+        if (cache.asMap().remove(name, f) && done.value != null) {
+          expiredVersion = done.versionId(); // past max-stale or negative-ttl: load again
+        }
+        continue;
+      }
+      if (f != null) {
+        return new Claim(f, false, null); // a value, a remembered not-found, or a load this reader joins
+      }
+      CompletableFuture<Entry> mine = new CompletableFuture<>();
+      if (cache.asMap().putIfAbsent(name, mine) == null) {
+        return new Claim(mine, true, expiredVersion);
+      }
+    }
+  }
+
+  /**
+   * A claimed load failed: complete the future normally with the failure (so Caffeine does not log
+   * it and joiners see the same error) and drop it at once.
+   */
+  private void failed(String name, CompletableFuture<Entry> mine, RuntimeException ex) {
+    mine.complete(new Entry(null, null, null, ex, 0, Long.MAX_VALUE, 0));
+    cache.asMap().remove(name, mine);
+  }
+
+  /**
+   * A load finished: if the client was closed meanwhile, its result is dropped and zeroed (nobody
+   * else would wipe it) and the caller gets {@link ClientClosedException}.
+   */
+  private Entry afterLoad(String name, CompletableFuture<Entry> f, Entry e) {
+    if (closed) {
+      cache.asMap().remove(name, f);
+      discard(e);
+      throw closedError();
+    }
+    return e;
   }
 
   /** Throws what a failed entry holds: a fresh not-found per caller, or the cold load's error. */
@@ -445,7 +521,9 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     long refreshAt = t + jittered;
     long expiresAt = t + maxStaleNanos;
     if (record.expiresOn() != null) {
-      long validFor = Math.max(0, record.expiresOn().toEpochMilli() * 1_000_000L - t);
+      // the store's date is wall time: convert the time left into the ticker's frame once
+      long leftMillis = Math.max(0, record.expiresOn().toEpochMilli() - clock.millis());
+      long validFor = Math.min(maxStaleNanos, Math.min(leftMillis, Long.MAX_VALUE / 1_000_000L) * 1_000_000L);
       refreshAt = Math.min(refreshAt, t + validFor * 2 / 3);
       expiresAt = Math.min(expiresAt, t + validFor);
     }
@@ -466,11 +544,10 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
    * After a reload is in the cache: audits and announces a new version id (listeners that read the
    * name see the new value).
    */
-  private void rotationSeen(String name, Entry old, Entry fresh, String caller) {
-    if (old != null && old.value != null && fresh.value != null
-        && !Objects.equals(old.versionId(), fresh.versionId())) {
+  private void rotationSeen(String name, String oldVersion, Entry fresh, String caller) {
+    if (oldVersion != null && fresh.value != null && !Objects.equals(oldVersion, fresh.versionId())) {
       audit.event(Type.ROTATION_SEEN, name, fresh.versionId(), Outcome.OK, 0, caller, null,
-          "previous version " + old.versionId());
+          "previous version " + oldVersion);
       announce(name, fresh.value);
     }
   }
@@ -497,59 +574,48 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
 
   @Override
   public Map<String, SecretValue> values(Collection<String> requested) {
+    Objects.requireNonNull(requested, "names");
     if (closed) {
       throw closedError();
     }
-    Set<String> wanted = new LinkedHashSet<>(requested);
+    Set<String> wanted = new LinkedHashSet<>();
+    for (String name : requested) {
+      wanted.add(Objects.requireNonNull(name, "names contains null"));
+    }
     Map<String, SecretValue> found = new LinkedHashMap<>();
-    Map<String, Names.Target> cold = new LinkedHashMap<>();
+    Map<String, Claim> claims = new LinkedHashMap<>();
+    Map<String, Names.Target> owned = new LinkedHashMap<>();
     String caller = audit.enabled() ? Audit.caller() : null;
     for (String name : wanted) {
-      if (cache.getIfPresent(name) != null) {
-        found.put(name, entry(name).value);
-      } else {
-        audit.observeName(name, caller);
-        cold.put(name, resolve(name, caller));
+      Entry hit = hitOrNull(name);
+      if (hit != null) {
+        found.put(name, hit.value.view());
+        continue;
+      }
+      audit.observeName(name, caller);
+      Names.Target target = resolve(name, caller);
+      misses.increment();
+      Claim claim = claim(name); // the same single-flight futures as get(): a cold get joins this batch
+      claims.put(name, claim);
+      if (claim.owned()) {
+        owned.put(name, target);
       }
     }
+    if (!owned.isEmpty()) {
+      loadBatch(owned, claims, caller);
+    }
     List<String> missing = new ArrayList<>();
-    if (!cold.isEmpty()) {
-      misses.add(cold.size());
-      Set<String> providerNames = new LinkedHashSet<>();
-      cold.values().forEach(t -> providerNames.add(t.providerName()));
-      Map<String, SecretRecord> records;
-      long start = System.nanoTime();
-      try {
-        records = resilience.read(() -> provider.fetchAll(providerNames));
-      } catch (RuntimeException ex) {
-        loadFailures.increment();
-        long took = System.nanoTime() - start;
-        for (String name : cold.keySet()) {
-          audit.event(Type.PROVIDER_FAILURE, name, null, Outcome.FAILED, took, caller, ex, "batch load");
-          audit.event(Type.ACCESS_MISS, name, null, Outcome.FAILED, took, caller, ex, "batch");
-        }
-        throw ex;
+    for (Map.Entry<String, Claim> c : claims.entrySet()) {
+      Entry e = afterLoad(c.getKey(), c.getValue().future(), c.getValue().future().join());
+      if (e.failure instanceof SecretNotFoundException) {
+        missing.add(c.getKey());
+        continue;
       }
-      long took = System.nanoTime() - start;
-      for (Map.Entry<String, Names.Target> c : cold.entrySet()) {
-        SecretRecord r = records.get(c.getValue().providerName());
-        if (r == null) {
-          missing.add(c.getKey());
-          audit.event(Type.LOAD, c.getKey(), null, Outcome.NOT_FOUND, took, caller, null, "batch");
-          audit.event(Type.ACCESS_MISS, c.getKey(), null, Outcome.NOT_FOUND, took, caller, null, "batch");
-          continue;
-        }
-        loads.increment();
-        audit.event(Type.LOAD, c.getKey(), r.versionId(), Outcome.OK, took, caller, null, "batch");
-        audit.event(Type.ACCESS_MISS, c.getKey(), r.versionId(), Outcome.OK, took, caller, null, "batch");
-        // each caller name gets its own copy: entries wipe their bytes independently
-        Entry e = entryFor(c.getKey(), c.getValue(), new SecretRecord(r.name(), r.versionId(),
-            r.value().clone(), r.createdOn(), r.expiresOn(), r.metadata()));
-        cache.put(c.getKey(), CompletableFuture.completedFuture(e));
-        found.put(c.getKey(), e.value);
+      check(e); // a joined cold load that failed
+      if (c.getValue().owned()) {
+        rotationSeen(c.getKey(), c.getValue().expiredVersion(), e, caller);
       }
-      // the entries hold copies; the provider's arrays are ours to zero
-      records.values().forEach(r -> java.util.Arrays.fill(r.value(), (byte) 0));
+      found.put(c.getKey(), e.value.view());
     }
     if (!missing.isEmpty()) {
       throw new SecretNotFoundException("Secrets not found in " + providerId + ": " + String.join(", ", missing)
@@ -560,30 +626,97 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     return ordered;
   }
 
+  /**
+   * One provider batch for the claims this caller owns; completes every one of them (value,
+   * not-found, or the batch's failure) so no joiner waits forever, then rethrows a failure.
+   */
+  private void loadBatch(Map<String, Names.Target> owned, Map<String, Claim> claims, String caller) {
+    Set<String> providerNames = new LinkedHashSet<>();
+    owned.values().forEach(t -> providerNames.add(t.providerName()));
+    Map<String, SecretRecord> records;
+    long start = System.nanoTime();
+    try {
+      records = resilience.read(() -> provider.fetchAll(providerNames));
+    } catch (RuntimeException ex) {
+      loadFailures.increment();
+      long took = System.nanoTime() - start;
+      for (String name : owned.keySet()) {
+        failed(name, claims.get(name).future(), ex);
+        audit.event(Type.PROVIDER_FAILURE, name, null, Outcome.FAILED, took, caller, ex, "batch load");
+        audit.event(Type.ACCESS_MISS, name, null, Outcome.FAILED, took, caller, ex, "batch");
+      }
+      throw ex;
+    }
+    long took = System.nanoTime() - start;
+    try {
+      for (Map.Entry<String, Names.Target> c : owned.entrySet()) {
+        String name = c.getKey();
+        SecretRecord r = records.get(c.getValue().providerName());
+        CompletableFuture<Entry> f = claims.get(name).future();
+        if (r == null) {
+          loadFailures.increment();
+          audit.event(Type.LOAD, name, null, Outcome.NOT_FOUND, took, caller, null, "batch");
+          audit.event(Type.ACCESS_MISS, name, null, Outcome.NOT_FOUND, took, caller, null, "batch");
+          long t = now();
+          f.complete(new Entry(null, null, null, new SecretNotFoundException("Secret '" + name
+              + "' not found in " + providerId + ". Check the name, secrets.env and secrets.name-template."),
+              t, Long.MAX_VALUE, t + negativeTtlNanos));
+          continue;
+        }
+        loads.increment();
+        audit.event(Type.LOAD, name, r.versionId(), Outcome.OK, took, caller, null, "batch");
+        audit.event(Type.ACCESS_MISS, name, r.versionId(), Outcome.OK, took, caller, null, "batch");
+        // each caller name gets its own copy: entries wipe their bytes independently
+        f.complete(entryFor(name, c.getValue(), new SecretRecord(r.name(), r.versionId(),
+            r.value().clone(), r.createdOn(), r.expiresOn(), r.metadata())));
+      }
+    } catch (RuntimeException ex) {
+      owned.keySet().forEach(name -> {
+        CompletableFuture<Entry> f = claims.get(name).future();
+        if (!f.isDone()) {
+          failed(name, f, ex);
+        }
+      });
+      throw ex;
+    } finally {
+      // the entries hold copies; the provider's arrays are ours to zero
+      records.values().forEach(r -> java.util.Arrays.fill(r.value(), (byte) 0));
+    }
+  }
+
   // ---------------------------------------------------------------- rotation
 
   @Override
   public Subscription onRotate(String name, Consumer<SecretValue> listener) {
-    io.secretsbroker.spi.SecretNames.validate(name);
+    Objects.requireNonNull(name, "name");
     Objects.requireNonNull(listener, "listener");
+    if (closed) {
+      throw closedError();
+    }
+    resolve(name, null); // a malformed name or one outside secrets.allow is refused like a read
     List<Consumer<SecretValue>> list = listeners.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>());
     list.add(listener);
     return () -> list.remove(listener);
   }
 
+  /**
+   * Tells the name's listeners about a new version, unless the name is being rotated (the
+   * rotation announces its outcome once). {@code stats().rotations} counts what is delivered here.
+   */
   private void announce(String name, SecretValue value) {
-    rotations.increment();
     if (rotating.contains(name)) {
       return;
     }
+    rotations.increment();
     List<Consumer<SecretValue>> list = listeners.get(name);
     if (list == null) {
       return;
     }
     for (Consumer<SecretValue> l : list) {
+      SecretValue view = value.view(); // each listener its own: one cannot wipe another's
       executor.execute(() -> {
         try {
-          l.accept(value);
+          l.accept(view);
         } catch (RuntimeException | Error ex) {
           StackTraceElement[] st = ex.getStackTrace();
           log.warn("A rotation listener for secret '{}' threw {} at {}; other listeners are unaffected", name,
@@ -700,8 +833,14 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
 
   // ---------------------------------------------------------------- the rest
 
+  /**
+   * Reloads now. The result is installed only if the entry it replaces is still the one read
+   * before the load ({@code replace(key, old, new)}, as the background refresh does): a rotate or
+   * refresh that finished meanwhile wins, and this result is zeroed.
+   */
   @Override
   public void refresh(String name) {
+    Objects.requireNonNull(name, "name");
     if (closed) {
       throw closedError();
     }
@@ -710,8 +849,17 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     CompletableFuture<Entry> f = cache.getIfPresent(name);
     Entry old = f == null ? null : f.getNow(null);
     Entry fresh = load(name, target, Type.REFRESH, caller);
-    cache.put(name, CompletableFuture.completedFuture(fresh));
-    rotationSeen(name, old, fresh, caller);
+    CompletableFuture<Entry> next = CompletableFuture.completedFuture(fresh);
+    boolean installed = f == null
+        ? cache.asMap().putIfAbsent(name, next) == null
+        : cache.asMap().replace(name, f, next);
+    if (!installed) {
+      discard(fresh);
+      check(fresh);
+      return;
+    }
+    afterLoad(name, next, fresh);
+    rotationSeen(name, old == null ? null : old.versionId(), fresh, caller);
     check(fresh);
   }
 
@@ -788,10 +936,9 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
 
   @Override
   public void close() {
-    if (closed) {
-      return;
+    if (!CLOSED.compareAndSet(this, false, true)) {
+      return; // exactly one caller closes the provider and runs the close hook
     }
-    closed = true;
     wipeAll();
     try {
       provider.close();
@@ -801,8 +948,8 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     }
   }
 
-  private SecretsException closedError() {
-    return new SecretsException("This SecretsClient (provider " + providerId + ") is closed. Build a new one,"
+  private ClientClosedException closedError() {
+    return new ClientClosedException("This SecretsClient (provider " + providerId + ") is closed. Build a new one,"
         + " or use Secrets.client().");
   }
 

@@ -52,7 +52,7 @@ public final class ClientFactory {
       }
       Audit audit = new Audit(provider.id(), builder.clock(), sinks, maxDistinct);
       CachingSecretsClient client = new CachingSecretsClient(provider, settings, names, resilience, audit,
-          builder.clock(), executor, () -> {
+          builder.clock(), builder.ticker(), executor, () -> {
             if (toShutDown != null) {
               toShutDown.shutdown();
             }

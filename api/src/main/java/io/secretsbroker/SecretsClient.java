@@ -108,6 +108,7 @@ public interface SecretsClient extends AutoCloseable {
     private Ticker ticker;
     private Executor executor;
     private final List<AuditSink> auditSinks = new ArrayList<>();
+    private final List<Runnable> closeHooks = new ArrayList<>();
     private Object meterRegistry;
 
     Builder() {}
@@ -186,8 +187,22 @@ public interface SecretsClient extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs {@code hook} once, on the thread that closes the client, after the provider is closed
+     * (however many threads call {@link SecretsClient#close()}). A hook that throws is logged and
+     * does not stop the others.
+     */
+    public Builder onClose(Runnable hook) {
+      this.closeHooks.add(Objects.requireNonNull(hook, "hook"));
+      return this;
+    }
+
     public SecretProvider provider() {
       return provider;
+    }
+
+    public List<Runnable> closeHooks() {
+      return List.copyOf(closeHooks);
     }
 
     public List<AuditSink> auditSinks() {

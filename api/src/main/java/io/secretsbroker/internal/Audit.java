@@ -1,5 +1,6 @@
 package io.secretsbroker.internal;
 
+import io.secretsbroker.Redactor;
 import io.secretsbroker.spi.AuditEvent;
 import io.secretsbroker.spi.AuditEvent.Outcome;
 import io.secretsbroker.spi.AuditEvent.Type;
@@ -83,8 +84,11 @@ final class Audit {
     if (!enabled) {
       return;
     }
-    publish(new AuditEvent(type, clock.instant(), name, provider, versionId, outcome,
-        Duration.ofNanos(latencyNanos), caller, error == null ? null : error.getClass().getSimpleName(), detail));
+    // the name and detail pass the live-value redactor: a value passed as a name is never audited
+    Redactor r = Redactor.global();
+    publish(new AuditEvent(type, clock.instant(), r.redact(name), provider, versionId, outcome,
+        Duration.ofNanos(latencyNanos), caller, error == null ? null : error.getClass().getSimpleName(),
+        r.redact(detail)));
   }
 
   private void publish(AuditEvent e) {

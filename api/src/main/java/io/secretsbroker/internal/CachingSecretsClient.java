@@ -309,7 +309,7 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
       executor.execute(() -> backgroundRefresh(name, f, e));
     } catch (RuntimeException rejected) {
       e.refreshing.set(false);
-      log.warn("Could not start a background refresh of secret '{}' ({}); serving the cached version", name,
+      log.warn("Could not start a background refresh of secret '{}' ({}); serving the cached version", safe(name),
           rejected.getClass().getSimpleName());
     }
   }
@@ -328,7 +328,7 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
       old.refreshAt = now() + retryBackoffNanos;
       old.refreshing.set(false);
       log.warn("Refresh of secret '{}' from {} failed ({}); serving the cached version {} until"
-          + " secrets.cache.max-stale runs out", name, providerId, describe(ex), old.versionId());
+          + " secrets.cache.max-stale runs out", safe(name), providerId, describe(ex), old.versionId());
       return;
     }
     if (cache.asMap().replace(name, f, CompletableFuture.completedFuture(fresh))) {
@@ -552,8 +552,14 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     }
   }
 
+  /** An exception for a log line: its type and message, redacted (a provider's text may echo a value). */
   private static String describe(Throwable ex) {
-    return ex.getClass().getSimpleName() + ": " + ex.getMessage();
+    return ex.getClass().getSimpleName() + ": " + safe(ex.getMessage());
+  }
+
+  /** Text for a log line, through the live-value redactor (a "name" may be a value passed by mistake). */
+  private static String safe(String text) {
+    return Redactor.global().redact(text);
   }
 
   /**
@@ -719,7 +725,7 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
           l.accept(view);
         } catch (RuntimeException | Error ex) {
           StackTraceElement[] st = ex.getStackTrace();
-          log.warn("A rotation listener for secret '{}' threw {} at {}; other listeners are unaffected", name,
+          log.warn("A rotation listener for secret '{}' threw {} at {}; other listeners are unaffected", safe(name),
               ex.getClass().getName(), st.length > 0 ? st[0] : "?");
         }
       });

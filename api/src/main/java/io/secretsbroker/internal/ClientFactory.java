@@ -56,6 +56,14 @@ public final class ClientFactory {
             if (toShutDown != null) {
               toShutDown.shutdown();
             }
+            for (Runnable hook : builder.closeHooks()) {
+              try {
+                hook.run();
+              } catch (RuntimeException ex) {
+                org.slf4j.LoggerFactory.getLogger(SecretsClient.class).warn("A close hook threw {}; the client is"
+                    + " closed and the other hooks ran", ex.getClass().getName());
+              }
+            }
           });
       if (metrics != null) {
         MetricsSupport.bind(metrics, client);

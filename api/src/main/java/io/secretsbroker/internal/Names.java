@@ -108,6 +108,11 @@ final class Names {
         if (p.isEmpty()) {
           continue;
         }
+        if (p.contains("..")) {
+          throw new ConfigurationException(Settings.ALLOW + " entry '" + p + "' contains '..', which no secret"
+              + " name can (names never step out of their environment), so it would never match. Write the name"
+              + " as it is read, e.g. db or stripe/*.");
+        }
         if (p.equals("*")) {
           all = true;
         } else if (p.endsWith("/*")) {

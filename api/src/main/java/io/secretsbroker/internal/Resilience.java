@@ -7,6 +7,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.secretsbroker.ProviderUnavailableException;
+import io.secretsbroker.spi.Transport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -36,7 +37,7 @@ final class Resilience {
     this.retry = Retry.of("secrets-" + providerId, RetryConfig.custom()
         .maxAttempts(attempts)
         .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(backoff, 2.0, 0.5))
-        .retryOnException(ProviderUnavailableException.class::isInstance)
+        .retryOnException(Resilience::transient_)
         .failAfterMaxAttempts(false)
         .build());
     this.breaker = CircuitBreaker.of("secrets-" + providerId, CircuitBreakerConfig.custom()
@@ -44,7 +45,7 @@ final class Resilience {
         .slidingWindow(window, window, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
         .waitDurationInOpenState(waitOpen)
         .permittedNumberOfCallsInHalfOpenState(Math.min(3, window))
-        .recordException(ProviderUnavailableException.class::isInstance)
+        .recordException(Resilience::transient_)
         .clock(clock)
         .build());
   }
@@ -59,9 +60,22 @@ final class Resilience {
     return run(CircuitBreaker.decorateSupplier(breaker, call));
   }
 
+  /**
+   * Retried and counted by the breaker: {@link ProviderUnavailableException}, unless it is a TLS
+   * trust failure (a configuration problem that no retry fixes).
+   */
+  private static boolean transient_(Throwable e) {
+    return e instanceof ProviderUnavailableException && !Transport.isTlsTrustFailure(e);
+  }
+
   private <T> T run(Supplier<T> decorated) {
     try {
       return decorated.get();
+    } catch (ProviderUnavailableException e) {
+      if (Transport.isTlsTrustFailure(e)) {
+        throw Transport.tlsTrustFailure("provider " + providerId, e);
+      }
+      throw e;
     } catch (CallNotPermittedException e) {
       throw new ProviderUnavailableException("Provider " + providerId + " is failing: its circuit breaker is"
           + " open after repeated failures and calls are refused for up to " + waitOpen.toSeconds()

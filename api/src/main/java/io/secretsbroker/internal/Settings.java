@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
 public final class Settings {
   public static final String PROVIDER = "secrets.provider";
   public static final String ENV = "secrets.env";
+  /** {@code true} or {@code false}: says whether this is production; default from {@link #ENV} ({@code prod*}, {@code prd*}, {@code live*}). */
+  public static final String PRODUCTION = "secrets.production";
   public static final String NAME_TEMPLATE = "secrets.name-template";
   public static final String ALLOW = "secrets.allow";
   public static final String REFRESH_AFTER = "secrets.cache.refresh-after";
@@ -52,7 +54,7 @@ public final class Settings {
   /** Distinct names per minute above which an ANOMALY is audited (default 100). */
   public static final String ANOMALY_MAX_DISTINCT = "secrets.anomaly.max-distinct-names-per-minute";
 
-  private static final Set<String> CORE_KEYS = Set.of(PROVIDER, ENV, NAME_TEMPLATE, ALLOW, REFRESH_AFTER,
+  private static final Set<String> CORE_KEYS = Set.of(PROVIDER, ENV, PRODUCTION, NAME_TEMPLATE, ALLOW, REFRESH_AFTER,
       MAX_STALE, MAX_SIZE, NEGATIVE_TTL, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, BREAKER_FAILURE_RATE,
       BREAKER_WINDOW, BREAKER_WAIT_OPEN, GUARD, GUARD_ALLOW_ENV, AUDIT, METRICS, ANOMALY_MAX_DISTINCT);
   private static final Set<String> EXTRA_KEYS = Collections.synchronizedSet(new TreeSet<>());

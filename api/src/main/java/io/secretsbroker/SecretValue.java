@@ -1,7 +1,7 @@
 package io.secretsbroker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.secretsbroker.internal.Json;
+import io.secretsbroker.spi.Json;
 import io.secretsbroker.spi.SecretRecord;
 import io.secretsbroker.spi.Utf8;
 import java.nio.ByteBuffer;

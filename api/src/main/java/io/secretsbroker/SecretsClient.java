@@ -1,8 +1,8 @@
 package io.secretsbroker;
 
-import io.secretsbroker.internal.ClientFactory;
 import io.secretsbroker.spi.AuditSink;
 import io.secretsbroker.spi.SecretProvider;
+import io.secretsbroker.spi.SecretsClientFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -241,7 +241,20 @@ public interface SecretsClient extends AutoCloseable {
      * @throws ConfigurationException when the configuration is invalid
      */
     public SecretsClient build() {
-      return ClientFactory.build(this);
+      return Implementation.FACTORY.build(this);
+    }
+
+    /** The implementation, found once with {@link java.util.ServiceLoader} on first build. */
+    private static final class Implementation {
+      static final SecretsClientFactory FACTORY = load();
+
+      private static SecretsClientFactory load() {
+        ClassLoader loader = SecretsClient.class.getClassLoader();
+        return java.util.ServiceLoader.load(SecretsClientFactory.class, loader).findFirst()
+            .orElseThrow(() -> new ConfigurationException("No SecretsClientFactory found: the secretsbroker-api"
+                + " jar is incomplete (META-INF/services/io.secretsbroker.spi.SecretsClientFactory is missing)."
+                + " Use the published secretsbroker-api artifact."));
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.secretsbroker.internal;
 
+import io.secretsbroker.spi.Suggest;
 import io.secretsbroker.ConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;

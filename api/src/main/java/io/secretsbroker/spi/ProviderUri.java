@@ -1,7 +1,7 @@
 package io.secretsbroker.spi;
 
 import io.secretsbroker.ConfigurationException;
-import io.secretsbroker.internal.Suggest;
+import io.secretsbroker.spi.Suggest;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;

@@ -1,5 +1,6 @@
-package io.secretsbroker.internal;
+package io.secretsbroker.internal.resilience;
 
+import io.secretsbroker.internal.Settings;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -21,13 +22,13 @@ import java.util.function.Supplier;
  * count as successful calls (the store answered). An open breaker fails fast with a
  * {@link ProviderUnavailableException} naming the provider. Resilience4j types stay in here.
  */
-final class Resilience {
+public final class Resilience {
   private final String providerId;
   private final Retry retry;
   private final CircuitBreaker breaker;
   private final Duration waitOpen;
 
-  Resilience(String providerId, Settings settings, Clock clock) {
+  public Resilience(String providerId, Settings settings, Clock clock) {
     this.providerId = providerId;
     int attempts = settings.integer(Settings.RETRY_MAX_ATTEMPTS, 3, 1, 10);
     Duration backoff = settings.duration(Settings.RETRY_INITIAL_BACKOFF, Duration.ofMillis(100));
@@ -51,12 +52,12 @@ final class Resilience {
   }
 
   /** Runs a read: retried on transient failure, behind the breaker. */
-  <T> T read(Supplier<T> call) {
+  public <T> T read(Supplier<T> call) {
     return run(Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, call)));
   }
 
   /** Runs a write: behind the breaker, never retried (a write may not be idempotent). */
-  <T> T write(Supplier<T> call) {
+  public <T> T write(Supplier<T> call) {
     return run(CircuitBreaker.decorateSupplier(breaker, call));
   }
 
@@ -85,7 +86,7 @@ final class Resilience {
   }
 
   /** The breaker's state name, for stats and tests: CLOSED, OPEN, HALF_OPEN. */
-  String breakerState() {
+  public String breakerState() {
     return breaker.getState().name();
   }
 }

@@ -4,6 +4,7 @@ import io.secretsbroker.internal.Settings;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -35,9 +36,9 @@ public final class Resilience {
     int rate = settings.integer(Settings.BREAKER_FAILURE_RATE, 50, 1, 100);
     int window = settings.integer(Settings.BREAKER_WINDOW, 20, 2, 10_000);
     this.waitOpen = settings.duration(Settings.BREAKER_WAIT_OPEN, Duration.ofSeconds(30));
-    this.retry = Retry.of("secrets-" + providerId, RetryConfig.custom()
+    this.retry = Retry.of("secrets-" + providerId, RetryConfig.<Object>custom()
         .maxAttempts(attempts)
-        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(backoff, 2.0, 0.5))
+        .intervalBiFunction(interval(IntervalFunction.ofExponentialRandomBackoff(backoff, 2.0, 0.5)))
         .retryOnException(Resilience::transient_)
         .failAfterMaxAttempts(false)
         .build());
@@ -49,6 +50,24 @@ public final class Resilience {
         .recordException(Resilience::transient_)
         .clock(clock)
         .build());
+  }
+
+  /**
+   * The wait before the next attempt: the jittered exponential backoff, or the store's
+   * {@code Retry-After} hint when it is longer (capped at
+   * {@link ProviderUnavailableException#MAX_HONOURED_RETRY_AFTER}).
+   */
+  static IntervalBiFunction<Object> interval(IntervalFunction backoff) {
+    return (attempt, outcome) -> {
+      long wait = backoff.apply(attempt);
+      if (outcome != null && outcome.isLeft() && outcome.getLeft() instanceof ProviderUnavailableException pu
+          && pu.retryAfter().isPresent()) {
+        long hinted = Math.min(pu.retryAfter().get().toMillis(),
+            ProviderUnavailableException.MAX_HONOURED_RETRY_AFTER.toMillis());
+        wait = Math.max(wait, hinted);
+      }
+      return wait;
+    };
   }
 
   /** Runs a read: retried on transient failure, behind the breaker. */

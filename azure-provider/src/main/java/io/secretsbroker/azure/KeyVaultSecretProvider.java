@@ -69,8 +69,10 @@ import reactor.core.publisher.Mono;
  * date only). The dates, the enabled flag and the content type are in the record's metadata.
  *
  * <p><b>Failures</b> are mapped by {@link KeyVaultErrors}. The SDK's own retries are off (the
- * portable client retries {@link ProviderUnavailableException}); a 429 whose {@code Retry-After}
- * is at most {@link #MAX_THROTTLE_WAIT} is waited out once here, a longer one is surfaced.
+ * portable client retries {@link ProviderUnavailableException}); a 429 becomes a
+ * {@link ProviderUnavailableException} carrying the answer's {@code Retry-After} as
+ * {@link ProviderUnavailableException#retryAfter()}, which the portable retry waits out. This
+ * driver never sleeps.
  *
  * <p><b>Threads.</b> Safe for concurrent use. {@link #fetchAll} runs at most
  * {@value #MAX_PARALLEL} gets at once on a small pool of daemon threads, and never lists the vault.
@@ -78,32 +80,23 @@ import reactor.core.publisher.Mono;
 final class KeyVaultSecretProvider implements SecretProvider {
   static final int EXPIRY_WARNING_DAYS = 30;
   static final int MAX_PARALLEL = 8;
-  static final Duration MAX_THROTTLE_WAIT = Duration.ofSeconds(2);
   static final String OCTET_STREAM = "application/octet-stream";
   private static final String PKCS12 = "application/x-pkcs12";
   private static final Pattern VERSION_ID = Pattern.compile("[0-9A-Za-z]{1,64}");
   private static final Logger LOG = LoggerFactory.getLogger(KeyVaultSecretProvider.class);
   private static final AtomicInteger POOLS = new AtomicInteger();
 
-  /** Waits out a throttling answer; tests pass one that records instead of sleeping. */
-  interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
-  }
-
   private final KeyVaultConfig config;
   private final SecretClient client;
   private final KeyVaultErrors errors;
   private final Clock clock;
-  private final Sleeper sleeper;
   private final ThreadPoolExecutor pool;
   private final Map<String, String> spellings = new ConcurrentHashMap<>();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-  KeyVaultSecretProvider(KeyVaultConfig config, TokenCredential credential, HttpClient httpClient, Clock clock,
-      Sleeper sleeper) {
+  KeyVaultSecretProvider(KeyVaultConfig config, TokenCredential credential, HttpClient httpClient, Clock clock) {
     this.config = config;
     this.clock = clock;
-    this.sleeper = sleeper;
     this.errors = new KeyVaultErrors(config.label() + " (" + config.vaultUrl() + ")");
     SecretClientBuilder builder = new SecretClientBuilder()
         .vaultUrl(config.vaultUrl())
@@ -280,24 +273,16 @@ final class KeyVaultSecretProvider implements SecretProvider {
 
   private <T> T call(String name, String vaultName, String version, Operation op, Supplier<T> call) {
     try {
-      try {
-        return call.get();
-      } catch (HttpResponseException e) {
-        Duration wait = e.getResponse() != null && e.getResponse().getStatusCode() == 429
-            ? retryAfter(e.getResponse()) : null;
-        if (wait == null || wait.compareTo(MAX_THROTTLE_WAIT) > 0) {
-          throw e;
-        }
-        LOG.debug("Key Vault {} throttled secret '{}'; retrying after {} ms", config.label(), name, wait.toMillis());
-        sleeper.sleep(wait);
-        return call.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ProviderUnavailableException("Interrupted while waiting out Key Vault " + config.label()
-          + "'s throttling for secret '" + name + "'.", e);
+      return call.get();
     } catch (RuntimeException e) {
-      throw errors.map(e, name, vaultName, version, op);
+      SecretsException mapped = errors.map(e, name, vaultName, version, op);
+      Duration wait = e instanceof HttpResponseException http && http.getResponse() != null
+          && http.getResponse().getStatusCode() == 429 ? retryAfter(http.getResponse()) : null;
+      if (wait != null && mapped instanceof ProviderUnavailableException) {
+        // the portable retry waits this long before the next attempt; this driver never sleeps
+        throw new ProviderUnavailableException(mapped.getMessage(), e, wait);
+      }
+      throw mapped;
     }
   }
 

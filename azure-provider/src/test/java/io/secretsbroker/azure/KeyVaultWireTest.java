@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Key Vault specifics beyond the contract suite, on the wire: the bearer challenge, throttling with
  * Retry-After, 5xx, timeouts, disabled/expired/not-yet-valid secrets, metadata, bounded fan-out,
- * binary values and case collisions. No test sleeps: waits go through a recording sleeper and
+ * binary values and case collisions. No test sleeps: a throttling answer carries its Retry-After to the portable retry, and
  * concurrency is observed with latches in the fake.
  */
 class KeyVaultWireTest {
@@ -49,7 +49,6 @@ class KeyVaultWireTest {
 
   private FakeKeyVault vault;
   private TestCredential credential;
-  private final List<Duration> waits = new CopyOnWriteArrayList<>();
   private KeyVaultSecretProvider provider;
 
   @BeforeEach
@@ -66,8 +65,7 @@ class KeyVaultWireTest {
   }
 
   private KeyVaultSecretProvider provider(String host, String timeout) {
-    return AzureProviderContractTest.provider(vault, credential, host, timeout, Clock.fixed(NOW, ZoneOffset.UTC),
-        waits::add);
+    return AzureProviderContractTest.provider(vault, credential, host, timeout, Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   private String seed(String vaultName, String value) {
@@ -118,17 +116,30 @@ class KeyVaultWireTest {
   }
 
   @Test
-  void fetch_throttledWithShortRetryAfter_waitsThenSucceeds() {
+  void fetch_throttledWithShortRetryAfter_throwsUnavailableCarryingTheHint_withoutWaiting() {
     seed("db", "value");
     vault.server.stubFor(get(urlPathMatching("/secrets/db/?")).atPriority(1)
         .withHeader("Authorization", matching("Bearer .*"))
         .inScenario("throttle").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("ok")
         .willReturn(FakeKeyVault.error(429, "Throttled", "Rate limit exceeded.", null).withHeader("Retry-After", "1")));
 
-    SecretRecord record = provider.fetch("db");
+    Throwable t = catchThrowable(() -> provider.fetch("db"));
 
-    assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("value");
-    assertThat(waits).containsExactly(Duration.ofSeconds(1));
+    assertThat(t).isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("throttling");
+    assertThat(((ProviderUnavailableException) t).retryAfter()).contains(Duration.ofSeconds(1));
+    assertThat(new String(provider.fetch("db").value(), StandardCharsets.UTF_8)).isEqualTo("value"); // the retry
+  }
+
+  @Test
+  void fetch_throttledWithMillisecondHint_readsTheAzureHeader() {
+    vault.server.stubFor(get(urlPathMatching("/secrets/db/?")).atPriority(1)
+        .withHeader("Authorization", matching("Bearer .*"))
+        .willReturn(FakeKeyVault.error(429, "Throttled", "Rate limit exceeded.", null)
+            .withHeader("x-ms-retry-after-ms", "250")));
+
+    Throwable t = catchThrowable(() -> provider.fetch("db"));
+
+    assertThat(((ProviderUnavailableException) t).retryAfter()).contains(Duration.ofMillis(250));
   }
 
   @Test
@@ -141,7 +152,7 @@ class KeyVaultWireTest {
 
     assertThat(t).isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("throttling")
         .hasMessageContaining("'db'");
-    assertThat(waits).isEmpty();
+    assertThat(((ProviderUnavailableException) t).retryAfter()).contains(Duration.ofSeconds(30));
   }
 
   @Test

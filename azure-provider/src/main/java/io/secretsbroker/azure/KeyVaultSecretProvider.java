@@ -33,7 +33,6 @@ import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,13 +40,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -74,23 +66,21 @@ import reactor.core.publisher.Mono;
  * {@link ProviderUnavailableException#retryAfter()}, which the portable retry waits out. This
  * driver never sleeps.
  *
- * <p><b>Threads.</b> Safe for concurrent use. {@link #fetchAll} runs at most
- * {@value #MAX_PARALLEL} gets at once on a small pool of daemon threads, and never lists the vault.
+ * <p><b>Threads.</b> Safe for concurrent use; owns no threads. Key Vault has no batch read, so
+ * this driver does not override {@link #fetchAll}: the portable client fans a batch out into
+ * single gets (bounded, on its own executor). The vault is never listed.
  */
 final class KeyVaultSecretProvider implements SecretProvider {
   static final int EXPIRY_WARNING_DAYS = 30;
-  static final int MAX_PARALLEL = 8;
   static final String OCTET_STREAM = "application/octet-stream";
   private static final String PKCS12 = "application/x-pkcs12";
   private static final Pattern VERSION_ID = Pattern.compile("[0-9A-Za-z]{1,64}");
   private static final Logger LOG = LoggerFactory.getLogger(KeyVaultSecretProvider.class);
-  private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final KeyVaultConfig config;
   private final SecretClient client;
   private final KeyVaultErrors errors;
   private final Clock clock;
-  private final ThreadPoolExecutor pool;
   private final Map<String, String> spellings = new ConcurrentHashMap<>();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
@@ -108,15 +98,6 @@ final class KeyVaultSecretProvider implements SecretProvider {
       builder.disableChallengeResourceVerification();
     }
     this.client = builder.buildClient();
-    int id = POOLS.incrementAndGet();
-    AtomicInteger threads = new AtomicInteger();
-    this.pool = new ThreadPoolExecutor(MAX_PARALLEL, MAX_PARALLEL, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        r -> {
-          Thread t = new Thread(r, "secretsbroker-azure-" + id + "-" + threads.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-    pool.allowCoreThreadTimeOut(true);
   }
 
   /**
@@ -189,49 +170,6 @@ final class KeyVaultSecretProvider implements SecretProvider {
   }
 
   @Override
-  public Map<String, SecretRecord> fetchAll(Set<String> names) {
-    for (String name : names) {
-      vaultName(name); // reject a bad name before any call
-    }
-    if (names.size() <= 1) {
-      return SecretProvider.super.fetchAll(names);
-    }
-    List<Future<SecretRecord>> futures = new ArrayList<>(names.size());
-    for (String name : names) {
-      futures.add(pool.submit(() -> {
-        try {
-          return fetch(name);
-        } catch (SecretNotFoundException e) {
-          return null;
-        }
-      }));
-    }
-    Map<String, SecretRecord> out = new LinkedHashMap<>();
-    try {
-      int i = 0;
-      for (String name : names) {
-        SecretRecord r = futures.get(i++).get();
-        if (r != null) {
-          out.put(name, r);
-        }
-      }
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ProviderUnavailableException("Interrupted while reading " + names.size() + " secrets from Key Vault "
-          + config.label() + ".", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof SecretsException se) {
-        throw se;
-      }
-      throw new SecretsException("Reading " + names.size() + " secrets from Key Vault " + config.label()
-          + " failed: " + e.getCause(), e.getCause());
-    } finally {
-      futures.forEach(f -> f.cancel(true));
-    }
-  }
-
-  @Override
   public SecretRecord put(String name, byte[] value) {
     String vaultName = vaultName(name);
     KeyVaultSecret toWrite = stored(vaultName, value);
@@ -257,7 +195,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
 
   @Override
   public void close() {
-    pool.shutdownNow();
+    // nothing to release: the SDK client holds no threads of ours, and the HTTP client is the JDK's
   }
 
   /** The Key Vault name for {@code name}, refusing a second case-spelling of one vault secret. */

@@ -15,21 +15,25 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One provider batch ({@link SecretProvider#fetchAll}) for the names a {@code values()} call has
- * claimed in the cache. Completes every claimed future (value, not-found, or the batch's failure)
+ * One provider batch for the names a {@code values()} call has claimed in the cache: the store's
+ * own batch call ({@link SecretProvider#fetchAll}) when the driver has one, else parallel single
+ * reads ({@link ParallelFetch}). Completes every claimed future (value, not-found, or the batch's failure)
  * so no reader that joined waits forever, then rethrows a failure. Stateless.
  */
 final class BatchLoad {
   private BatchLoad() {}
 
   static void run(SecretProvider provider, Resilience resilience, SecretCache cache, CacheEvents events,
-      Map<String, Names.Target> owned, Map<String, SecretCache.Claim> claims, String caller) {
+      Map<String, Names.Target> owned, Map<String, SecretCache.Claim> claims, String caller, boolean nativeBatch,
+      java.util.concurrent.Executor executor) {
     Set<String> providerNames = new LinkedHashSet<>();
     owned.values().forEach(t -> providerNames.add(t.providerName()));
     Map<String, SecretRecord> records;
     long start = System.nanoTime();
     try {
-      records = resilience.read(() -> provider.fetchAll(providerNames));
+      records = resilience.read(() -> nativeBatch || providerNames.size() == 1
+          ? provider.fetchAll(providerNames)
+          : ParallelFetch.fetchAll(provider, providerNames, executor));
     } catch (RuntimeException ex) {
       owned.keySet().forEach(name -> cache.fail(name, claims.get(name).future(), ex));
       events.batchFailed(owned.keySet(), System.nanoTime() - start, caller, ex);

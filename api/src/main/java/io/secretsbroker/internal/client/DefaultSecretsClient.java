@@ -82,6 +82,7 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
   private final AsyncCache<String, Entry> cache; // the cache's map, for rotate's direct installs
   private final SnapshotResource snapshot; // held strongly: the CRaC context holds it weakly
   private final Executor executor;
+  private final boolean nativeBatch; // the driver overrides fetchAll; else the batch fans out here
   private final Runnable onClose;
   private final Map<String, List<Consumer<SecretValue>>> listeners = new ConcurrentHashMap<>();
   private final Set<String> rotating = ConcurrentHashMap.newKeySet();
@@ -106,6 +107,7 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
     this.audit = audit;
     this.events = new ClientEvents(audit);
     this.executor = executor;
+    this.nativeBatch = ParallelFetch.nativeBatch(provider);
     this.onClose = onClose;
     this.secrets = new SecretCache(CacheSettings.from(settings), ticker, clock, executor, events, providerId);
     this.secrets.bind(n -> load(n, resolve(n, null), Kind.REFRESH, null), this::versionSeen);
@@ -242,7 +244,7 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
       }
     }
     if (!owned.isEmpty()) {
-      BatchLoad.run(provider, resilience, secrets, events, owned, claims, caller);
+      BatchLoad.run(provider, resilience, secrets, events, owned, claims, caller, nativeBatch, executor);
     }
     List<String> missing = new ArrayList<>();
     for (Map.Entry<String, SecretCache.Claim> c : claims.entrySet()) {

@@ -280,6 +280,21 @@ class KeyVaultWireTest {
   }
 
   @Test
+  void fetch_endpointWithPath_sendsRequestsUnderThatPath() {
+    KeyVaultConfig config = KeyVaultConfig.from(io.secretsbroker.spi.ProviderUri.parse("azure://orders?endpoint="
+        + vault.endpoint("localhost") + "/orders-keyvault&credential=emulator"));
+    KeyVaultSecretProvider multiVault = new KeyVaultSecretProvider(config, credential,
+        KeyVaultSecretProvider.httpClient(java.net.http.HttpClient.newBuilder()
+            .sslContext(TestTls.trustingTestCertificate()), config.timeout()), Clock.systemUTC());
+
+    catchThrowable(() -> multiVault.fetch("db")); // the fake serves one vault at the root: any answer will do
+
+    assertThat(vault.server.getAllServeEvents()).isNotEmpty().allSatisfy(e ->
+        assertThat(e.getRequest().getUrl()).startsWith("/orders-keyvault/secrets/db"));
+    multiVault.close();
+  }
+
+  @Test
   void fetch_secondSpellingDifferingInCase_isRefused() {
     seed("db", "value");
     provider.fetch("DB");

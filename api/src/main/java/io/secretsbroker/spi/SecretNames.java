@@ -32,14 +32,15 @@ public final class SecretNames {
       throw new InvalidSecretNameException("A secret name is " + name.length()
           + " characters long; the limit is " + MAX_LENGTH + ". Pass the secret's name, not its value.");
     }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
+    for (int i = 0; i < name.length(); ) {
+      int c = name.codePointAt(i); // code points: a format character outside the BMP (U+E0001) counts too
       int type = Character.getType(c);
       if (Character.isISOControl(c) || type == Character.FORMAT) {
         throw new InvalidSecretNameException("Secret name contains " + (type == Character.FORMAT
             ? "an invisible format character" : "a control character") + " at index " + i
-            + " (U+" + String.format("%04X", (int) c) + "). Names are printable text such as \"prod/db\".");
+            + " (U+" + String.format("%04X", c) + "). Names are printable text such as \"prod/db\".");
       }
+      i += Character.charCount(c);
     }
     if (name.startsWith("/") || name.endsWith("/")) {
       throw new InvalidSecretNameException("Secret name '" + name + "' must not start or end with '/'.");

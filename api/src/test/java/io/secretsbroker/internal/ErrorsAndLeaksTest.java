@@ -83,7 +83,7 @@ class ErrorsAndLeaksTest {
   void names_withFormatCharacters_areRefusedBeforeAnyCall() {
     provider.set("db", "v");
     SecretsClient c = client();
-    for (String name : List.of("db\u200B", "\u202Edb", "d\uFEFFb", "db\u0007")) {
+    for (String name : List.of("db\u200B", "\u202Edb", "d\uFEFFb", "db\u0007", "db" + new String(Character.toChars(0xE0001)))) {
       assertThatThrownBy(() -> c.get(name)).as(name).isInstanceOf(InvalidSecretNameException.class)
           .hasMessageContaining("U+");
     }

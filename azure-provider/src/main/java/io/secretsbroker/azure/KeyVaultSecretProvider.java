@@ -101,9 +101,10 @@ final class KeyVaultSecretProvider implements SecretProvider {
   }
 
   /**
-   * The SDK sets {@code Content-Length: 0} on body-less requests (every GET), a header the JDK
-   * client computes itself and refuses, logging a WARN per request. Dropping it where there is no
-   * body keeps logs quiet; requests with a body keep it (the JDK client sizes the body from it).
+   * The SDK sets {@code Content-Length} on every request, a header the JDK client computes itself
+   * from the body and refuses, logging a WARN per request. It is dropped wherever the body's length
+   * is known (no body, or an in-memory body such as a write's JSON: the JDK client sizes it
+   * exactly); only a streamed body of unknown length would keep it.
    */
   static final class DropEmptyContentLength implements HttpPipelinePolicy {
     @Override
@@ -126,7 +127,8 @@ final class KeyVaultSecretProvider implements SecretProvider {
     }
 
     private static void strip(HttpPipelineCallContext context) {
-      if (context.getHttpRequest().getBodyAsBinaryData() == null) {
+      com.azure.core.util.BinaryData body = context.getHttpRequest().getBodyAsBinaryData();
+      if (body == null || body.getLength() != null) {
         context.getHttpRequest().getHeaders().remove(HttpHeaderName.CONTENT_LENGTH);
       }
     }

@@ -295,6 +295,24 @@ class KeyVaultWireTest {
   }
 
   @Test
+  void put_andFetch_logNoRestrictedHeaderWarning() {
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.err;
+    System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      SecretRecord written = provider.put("quiet", ("write-" + SENTINEL).getBytes(StandardCharsets.UTF_8));
+      assertThat(provider.fetch("quiet").versionId()).isEqualTo(written.versionId());
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("restricted").doesNotContain(SENTINEL);
+    ServeEvent put = vault.server.getAllServeEvents().stream()
+        .filter(e -> e.getRequest().getMethod().getName().equals("PUT") && e.getRequest().getBody().length > 0)
+        .findFirst().orElseThrow();
+    assertThat(put.getRequest().getBodyAsString()).contains("write-" + SENTINEL);
+  }
+
+  @Test
   void fetch_secondSpellingDifferingInCase_isRefused() {
     seed("db", "value");
     provider.fetch("DB");

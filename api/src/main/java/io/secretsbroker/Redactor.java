@@ -1,6 +1,6 @@
 package io.secretsbroker;
 
-import io.secretsbroker.internal.Json;
+import io.secretsbroker.spi.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

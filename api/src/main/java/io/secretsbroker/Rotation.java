@@ -60,9 +60,22 @@ public final class Rotation {
     return new Builder();
   }
 
-  /** The new value for a secret whose current value is {@code current} (null when it has none). */
+  /**
+   * The new value for a secret whose current value is {@code current} (null when it has none).
+   *
+   * @throws RotationFailedException when the generator throws (its exception is the cause) or
+   *     returns an empty value; nothing was written either way
+   */
   public String generate(SecretValue current) {
-    String next = generator.apply(current);
+    String next;
+    try {
+      next = generator.apply(current);
+    } catch (RotationFailedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new RotationFailedException("The rotation generator threw " + e.getClass().getName()
+          + "; nothing was written. Fix the generator given to Rotation.builder().generator(...).", e);
+    }
     if (next == null || next.isEmpty()) {
       throw new RotationFailedException("The rotation generator returned an empty value; nothing was written.");
     }

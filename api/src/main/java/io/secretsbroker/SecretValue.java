@@ -1,7 +1,7 @@
 package io.secretsbroker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.secretsbroker.internal.Json;
+import io.secretsbroker.spi.Json;
 import io.secretsbroker.spi.SecretRecord;
 import io.secretsbroker.spi.Utf8;
 import java.nio.ByteBuffer;
@@ -23,6 +23,12 @@ import java.util.Optional;
  * snapshot (CRaC / SnapStart) is about to be taken, the client {@linkplain #wipe() wipes} it: its
  * bytes are zeroed and byte/char access throws; read the secret again to get a fresh value.
  *
+ * <p><b>Owners and views.</b> A value made with {@code of(...)} owns its bytes: {@link #wipe()}
+ * zeroes them. The client keeps the owner in its cache and hands every caller a {@link #view()}:
+ * same content, but a view's {@code wipe()} only stops <em>that view</em> giving access, so one
+ * caller can never break {@code value(name)} for the others. When the client wipes the owner
+ * (eviction, snapshot, close), every view of it is wiped too.
+ *
  * <p>Thread-safe: immutable apart from the one-way wipe.
  */
 public final class SecretValue {
@@ -31,32 +37,53 @@ public final class SecretValue {
   private final Instant createdOn;
   private final Instant expiresOn;
   private final Map<String, String> metadata;
-  private final byte[] bytes;
-  private volatile boolean wiped;
-  // Built at most once per value; racy initialisation is benign (same content every time).
-  private String text;
-  private Map<String, String> textFields;
-  private JsonNode json;
+  private final Content content;
+  private final boolean owner;
+  private volatile boolean viewWiped;
+
+  /** The bytes and what is derived from them, shared by an owner and its views. */
+  private static final class Content {
+    final byte[] bytes;
+    volatile boolean wiped;
+    // Built at most once per value; racy initialisation is benign (same content every time).
+    String text;
+    Map<String, String> textFields;
+    JsonNode json;
+
+    Content(byte[] bytes) {
+      this.bytes = bytes;
+    }
+  }
 
   private SecretValue(String name, String versionId, Instant createdOn, Instant expiresOn,
-      Map<String, String> metadata, byte[] bytes) {
+      Map<String, String> metadata, Content content, boolean owner) {
     this.name = name;
     this.versionId = versionId;
     this.createdOn = createdOn;
     this.expiresOn = expiresOn;
     this.metadata = metadata;
-    this.bytes = bytes;
+    this.content = content;
+    this.owner = owner;
   }
 
   /** Wraps a provider record under the caller's (portable) name. The record's array is taken over. */
   public static SecretValue of(String name, SecretRecord record) {
     return new SecretValue(name, record.versionId(), record.createdOn(), record.expiresOn(),
-        record.metadata(), record.value());
+        record.metadata(), new Content(record.value()), true);
   }
 
   /** A value built by hand, for tests and examples. The array is copied. */
   public static SecretValue of(String name, String versionId, byte[] value) {
-    return new SecretValue(name, versionId, null, null, Map.of(), value.clone());
+    return new SecretValue(name, versionId, null, null, Map.of(), new Content(value.clone()), true);
+  }
+
+  /**
+   * A view of this value: same name, version and content, no copy. Wiping the view only hides the
+   * content from the view; wiping the owner (or a value the view was taken from after its owner
+   * was wiped) hides it from every view. Cheap: one small object, no copy of the bytes.
+   */
+  public SecretValue view() {
+    return new SecretValue(name, versionId, createdOn, expiresOn, metadata, content, false);
   }
 
   public String name() {
@@ -91,19 +118,24 @@ public final class SecretValue {
 
   /** The value as UTF-8 text. The same String instance on every call. */
   public String asString() {
-    String t = text;
+    checkNotWiped();
+    Content c = content;
+    String t = c.text;
     if (t == null) {
-      checkNotWiped();
       t = decode();
-      text = t;
+      c.text = t;
+      if (c.wiped) { // wiped while decoding: do not keep (or return) a copy
+        c.text = null;
+        checkNotWiped();
+      }
     }
     return t;
   }
 
   private String decode() {
-    String decoded = Utf8.textOrNull(bytes);
+    String decoded = Utf8.textOrNull(content.bytes);
     if (decoded == null) {
-      throw new SecretsException("Secret '" + name + "' (version " + versionId
+      throw new SecretFormatException("Secret '" + name + "' (version " + versionId
           + ") is binary, not UTF-8 text. Read it with value(\"" + name + "\").asBytes().");
     }
     return decoded;
@@ -112,13 +144,13 @@ public final class SecretValue {
   /** A copy of the raw bytes; clear it when done. */
   public byte[] asBytes() {
     checkNotWiped();
-    return bytes.clone();
+    return content.bytes.clone();
   }
 
   /** The value as a fresh char array; clear it ({@code Arrays.fill(chars, '\0')}) when done. */
   public char[] asChars() {
     checkNotWiped();
-    CharBuffer cb = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes));
+    CharBuffer cb = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(content.bytes));
     char[] out = new char[cb.remaining()];
     cb.get(out);
     Arrays.fill(cb.array(), '\0');
@@ -127,17 +159,18 @@ public final class SecretValue {
 
   /** The size of the value in bytes. */
   public int length() {
-    return bytes.length;
+    return content.bytes.length;
   }
 
   /**
    * One top-level field of a JSON object secret, as text (numbers and booleans in their JSON
    * form, nested objects as JSON).
    *
-   * @throws SecretsException naming the field (never the value) when the value is not a JSON
+   * @throws SecretFormatException naming the field (never the value) when the value is not a JSON
    *     object or has no such field
    */
   public String field(String field) {
+    java.util.Objects.requireNonNull(field, "field");
     String plain = textFields().get(field);
     if (plain != null) {
       return plain;
@@ -146,7 +179,7 @@ public final class SecretValue {
     JsonNode node = json();
     JsonNode f = node.get(field);
     if (f == null || f.isNull()) {
-      throw new SecretsException("Secret '" + name + "' has no field '" + field + "'. Fields present: "
+      throw new SecretFormatException("Secret '" + name + "' has no field '" + field + "'. Fields present: "
           + String.join(", ", (Iterable<String>) node::fieldNames) + ".");
     }
     return f.isValueNode() ? f.asText() : f.toString();
@@ -160,12 +193,12 @@ public final class SecretValue {
    * docs/benchmarks.md). Empty when the value is not a well-formed JSON object.
    */
   private Map<String, String> textFields() {
-    Map<String, String> t = textFields;
+    checkNotWiped();
+    Map<String, String> t = content.textFields;
     if (t == null) {
-      checkNotWiped();
       t = new HashMap<>();
       try {
-        Map<String, Object> fields = Json.objectFields(bytes);
+        Map<String, Object> fields = Json.objectFields(content.bytes);
         if (fields != null) {
           for (Map.Entry<String, Object> f : fields.entrySet()) {
             if (f.getValue() instanceof String s) {
@@ -177,47 +210,55 @@ public final class SecretValue {
         t.clear(); // json() explains
       }
       t = Map.copyOf(t); // immutable: final fields make the racy publication safe
-      textFields = t;
+      content.textFields = t;
     }
     return t;
   }
 
   private JsonNode json() {
-    JsonNode j = json;
+    checkNotWiped();
+    JsonNode j = content.json;
     if (j == null) {
-      checkNotWiped();
       try {
-        j = Json.mapper().readTree(bytes);
+        j = Json.mapper().readTree(content.bytes);
       } catch (java.io.IOException e) {
         j = null;
       }
       if (j == null || !j.isObject()) {
-        throw new SecretsException("Secret '" + name + "' is not a JSON object, so it has no fields. "
+        throw new SecretFormatException("Secret '" + name + "' is not a JSON object, so it has no fields. "
             + "Read it whole with get(\"" + name + "\"), or store it as a JSON object.");
       }
-      json = j;
+      content.json = j;
     }
     return j;
   }
 
   /**
-   * Zeroes the bytes; afterwards byte, char and JSON access throw. A String already handed out by
-   * {@link #asString()} cannot be cleared (Java strings are immutable). Idempotent.
+   * On an owner (a value made with {@code of(...)}): zeroes the bytes, and afterwards byte, char,
+   * text and JSON access throw, on the owner and on every view of it. On a {@link #view()} (what the
+   * client hands out): only this view stops giving access; the cached copy and other callers'
+   * views are untouched. A String already handed out by {@link #asString()} cannot be cleared
+   * (Java strings are immutable). Idempotent.
    */
   public void wipe() {
-    wiped = true;
-    Arrays.fill(bytes, (byte) 0);
-    text = null;
-    textFields = null;
-    json = null;
+    viewWiped = true;
+    if (owner) {
+      Content c = content;
+      c.wiped = true;
+      Arrays.fill(c.bytes, (byte) 0);
+      c.text = null;
+      c.textFields = null;
+      c.json = null;
+    }
   }
 
+  /** Whether this value (this view, or the owner it was taken from) was wiped. */
   public boolean isWiped() {
-    return wiped;
+    return viewWiped || content.wiped;
   }
 
   private void checkNotWiped() {
-    if (wiped) {
+    if (isWiped()) {
       throw new SecretsException("This value of secret '" + name + "' was wiped from memory (evicted, or a"
           + " snapshot was taken). Read the secret again with Secrets.value(\"" + name + "\").");
     }
@@ -227,7 +268,7 @@ public final class SecretValue {
   @Override
   public boolean equals(Object o) {
     return o instanceof SecretValue v && name.equals(v.name)
-        && java.util.Objects.equals(versionId, v.versionId) && Arrays.equals(bytes, v.bytes);
+        && java.util.Objects.equals(versionId, v.versionId) && Arrays.equals(content.bytes, v.content.bytes);
   }
 
   @Override

@@ -5,8 +5,9 @@ package io.secretsbroker;
  *
  * <p>The default client is built lazily, exactly once, on first use, from configuration (system
  * properties, environment variables, {@code secrets.properties}); building it is thread-safe and,
- * if it fails, the next call tries again. This class holds no logic of its own: every method
- * delegates to {@link #client()}.
+ * if it fails, the next call tries again. Once the default client is closed
+ * ({@code Secrets.client().close()}), the next call builds a fresh one. This class holds no logic
+ * of its own: every method delegates to {@link #client()}.
  */
 public final class Secrets {
   private Secrets() {}
@@ -28,19 +29,34 @@ public final class Secrets {
     return client().value(name).field(field);
   }
 
-  /** The default client, built on first use. */
+  /**
+   * The default client, built on first use, and built again on the first use after it was
+   * closed. A client given to {@link #install} is returned as it is, closed or not (its owner
+   * decides).
+   */
   public static SecretsClient client() {
     SecretsClient c = client;
     if (c == null) {
       synchronized (Secrets.class) {
         c = client;
         if (c == null) {
-          c = SecretsClient.builder().build();
+          SecretsClient[] built = new SecretsClient[1];
+          c = SecretsClient.builder().onClose(() -> forget(built[0])).build();
+          built[0] = c;
           client = c;
         }
       }
     }
     return c;
+  }
+
+  /** A closed default client is dropped, so the next call builds a fresh one. */
+  private static void forget(SecretsClient closed) {
+    synchronized (Secrets.class) {
+      if (client == closed) {
+        client = null;
+      }
+    }
   }
 
   /**

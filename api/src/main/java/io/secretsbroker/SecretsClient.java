@@ -1,8 +1,8 @@
 package io.secretsbroker;
 
-import io.secretsbroker.internal.ClientFactory;
 import io.secretsbroker.spi.AuditSink;
 import io.secretsbroker.spi.SecretProvider;
+import io.secretsbroker.spi.SecretsClientFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -105,8 +105,10 @@ public interface SecretsClient extends AutoCloseable {
     private final Map<String, String> properties = new LinkedHashMap<>();
     private boolean ambient = true;
     private Clock clock = Clock.systemUTC();
+    private Ticker ticker;
     private Executor executor;
     private final List<AuditSink> auditSinks = new ArrayList<>();
+    private final List<Runnable> closeHooks = new ArrayList<>();
     private Object meterRegistry;
 
     Builder() {}
@@ -138,9 +140,23 @@ public interface SecretsClient extends AutoCloseable {
       return this;
     }
 
-    /** The time source for ages, refresh and expiry (tests pass a fake clock). */
+    /**
+     * The wall clock, for timestamps shown to people (audit events) and for converting a store's
+     * absolute expiry dates; refresh and expiry deadlines use the {@link #ticker(Ticker) ticker}.
+     * A clock that also implements {@link Ticker} (the testkit's {@code ManualClock}) is used as
+     * the ticker too unless one is set explicitly.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The monotonic time source for ages, refresh-ahead, max-stale and negative-ttl (default
+     * {@link Ticker#system()}, i.e. {@link System#nanoTime()}). Tests pass one they move by hand.
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }
 
@@ -171,8 +187,22 @@ public interface SecretsClient extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs {@code hook} once, on the thread that closes the client, after the provider is closed
+     * (however many threads call {@link SecretsClient#close()}). A hook that throws is logged and
+     * does not stop the others.
+     */
+    public Builder onClose(Runnable hook) {
+      this.closeHooks.add(Objects.requireNonNull(hook, "hook"));
+      return this;
+    }
+
     public SecretProvider provider() {
       return provider;
+    }
+
+    public List<Runnable> closeHooks() {
+      return List.copyOf(closeHooks);
     }
 
     public List<AuditSink> auditSinks() {
@@ -199,11 +229,32 @@ public interface SecretsClient extends AutoCloseable {
       return executor;
     }
 
+    /** The ticker set, else the clock when it is a {@link Ticker}, else {@link Ticker#system()}. */
+    public Ticker ticker() {
+      if (ticker != null) {
+        return ticker;
+      }
+      return clock instanceof Ticker t ? t : Ticker.system();
+    }
+
     /**
      * @throws ConfigurationException when the configuration is invalid
      */
     public SecretsClient build() {
-      return ClientFactory.build(this);
+      return Implementation.FACTORY.build(this);
+    }
+
+    /** The implementation, found once with {@link java.util.ServiceLoader} on first build. */
+    private static final class Implementation {
+      static final SecretsClientFactory FACTORY = load();
+
+      private static SecretsClientFactory load() {
+        ClassLoader loader = SecretsClient.class.getClassLoader();
+        return java.util.ServiceLoader.load(SecretsClientFactory.class, loader).findFirst()
+            .orElseThrow(() -> new ConfigurationException("No SecretsClientFactory found: the secretsbroker-api"
+                + " jar is incomplete (META-INF/services/io.secretsbroker.spi.SecretsClientFactory is missing)."
+                + " Use the published secretsbroker-api artifact."));
+      }
     }
   }
 }

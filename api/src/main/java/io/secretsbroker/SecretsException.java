@@ -9,16 +9,18 @@ package io.secretsbroker;
  * {@link GuardViolationException}, {@link ConfigurationException},
  * {@link InvalidSecretNameException}, {@link ClientClosedException}, {@link SecretFormatException},
  * {@link RotationFailedException} and its {@link RotationConflictException}. Messages name the secret, the provider and what to do next; they
- * never contain a secret value.
+ * never contain a secret value: every message passes through {@link Redactor#global()} when the
+ * exception is made, so a value this process holds is masked even when it was passed as a name or
+ * came back inside a provider's error text.
  */
 public class SecretsException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public SecretsException(String message) {
-    super(message);
+    super(Redactor.global().redact(message));
   }
 
   public SecretsException(String message, Throwable cause) {
-    super(message, cause);
+    super(Redactor.global().redact(message), cause);
   }
 }

@@ -43,4 +43,24 @@ class SecretsFacadeTest {
       System.clearProperty("secrets.provider");
     }
   }
+
+  @Test
+  void client_afterDefaultClientClosed_nextCallBuildsAFreshOne() {
+    System.setProperty("secrets.provider", "facadetest://");
+    System.setProperty("secrets.guard", "off");
+    try {
+      SecretsClient first = Secrets.client();
+      String before = Secrets.get("db");
+      first.close();
+
+      String after = Secrets.get("db");
+
+      assertThat(Secrets.client()).isNotSameAs(first);
+      assertThat(after).isNotEqualTo(before).startsWith("value-from-client-");
+      assertThatThrownBy(() -> first.get("db")).isInstanceOf(ClientClosedException.class);
+    } finally {
+      System.clearProperty("secrets.provider");
+      System.clearProperty("secrets.guard");
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.secretsbroker.internal;
 
+import io.secretsbroker.internal.client.Names;
 import java.util.List;
 import java.util.Map;
 

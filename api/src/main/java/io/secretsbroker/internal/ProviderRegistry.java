@@ -1,5 +1,6 @@
 package io.secretsbroker.internal;
 
+import io.secretsbroker.spi.Suggest;
 import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretProvider;
@@ -14,7 +15,7 @@ import java.util.TreeMap;
  * whose scheme matches {@code secrets.provider}. Two factories claiming one scheme is an error
  * that names both; an unknown scheme lists the schemes found and the dependency to add.
  */
-final class ProviderRegistry {
+public final class ProviderRegistry {
   private ProviderRegistry() {}
 
   static Map<String, SecretProviderFactory> factories(ClassLoader loader) {
@@ -37,7 +38,7 @@ final class ProviderRegistry {
     return byScheme;
   }
 
-  static SecretProvider open(ProviderUri uri) {
+  public static SecretProvider open(ProviderUri uri) {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     if (loader == null) {
       loader = ProviderRegistry.class.getClassLoader();

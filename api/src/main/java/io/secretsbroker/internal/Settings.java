@@ -1,5 +1,6 @@
 package io.secretsbroker.internal;
 
+import io.secretsbroker.spi.Suggest;
 import io.secretsbroker.ConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,8 @@ import java.util.regex.Pattern;
 public final class Settings {
   public static final String PROVIDER = "secrets.provider";
   public static final String ENV = "secrets.env";
+  /** {@code true} or {@code false}: says whether this is production; default from {@link #ENV} ({@code prod*}, {@code prd*}, {@code live*}). */
+  public static final String PRODUCTION = "secrets.production";
   public static final String NAME_TEMPLATE = "secrets.name-template";
   public static final String ALLOW = "secrets.allow";
   public static final String REFRESH_AFTER = "secrets.cache.refresh-after";
@@ -54,7 +57,7 @@ public final class Settings {
   /** Read by the jdbc module: how long a refused database login retries with refreshed credentials. */
   public static final String JDBC_LOGIN_RETRY = "secrets.jdbc.login-retry";
 
-  private static final Set<String> CORE_KEYS = Set.of(PROVIDER, ENV, NAME_TEMPLATE, ALLOW, REFRESH_AFTER,
+  private static final Set<String> CORE_KEYS = Set.of(PROVIDER, ENV, PRODUCTION, NAME_TEMPLATE, ALLOW, REFRESH_AFTER,
       MAX_STALE, MAX_SIZE, NEGATIVE_TTL, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, BREAKER_FAILURE_RATE,
       BREAKER_WINDOW, BREAKER_WAIT_OPEN, GUARD, GUARD_ALLOW_ENV, AUDIT, METRICS, ANOMALY_MAX_DISTINCT,
       JDBC_LOGIN_RETRY);

@@ -1,7 +1,7 @@
 package io.secretsbroker.spi;
 
 import io.secretsbroker.ConfigurationException;
-import io.secretsbroker.internal.Suggest;
+import io.secretsbroker.spi.Suggest;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -181,9 +181,39 @@ public final class ProviderUri {
     return setting("secrets.env").map(v -> v.trim().toLowerCase(Locale.ROOT));
   }
 
-  /** Whether {@code secrets.env} names a production environment ({@code prod}, {@code production}). */
+  /**
+   * Whether this is production: {@code secrets.production=true|false} when set, else whether
+   * {@code secrets.env} starts with {@code prod}, {@code prd} or {@code live} ({@code prod},
+   * {@code production-eu}, {@code prd}, {@code live}...), case-insensitively.
+   *
+   * @throws ConfigurationException when {@code secrets.production} is neither true nor false
+   */
   public boolean isProduction() {
-    return env().map(e -> e.equals("prod") || e.equals("production")).orElse(false);
+    return isProduction(settings);
+  }
+
+  /**
+   * The production rule of {@link #isProduction()} over a map of {@code secrets.*} settings, for
+   * code that has no provider URI.
+   *
+   * @throws ConfigurationException when {@code secrets.production} is neither true nor false
+   */
+  public static boolean isProduction(Map<String, String> settings) {
+    String explicit = settings.get("secrets.production");
+    if (explicit != null && !explicit.isBlank()) {
+      String v = explicit.strip().toLowerCase(Locale.ROOT);
+      if (v.equals("true") || v.equals("false")) {
+        return v.equals("true");
+      }
+      throw new ConfigurationException("secrets.production=" + explicit.strip() + " is not a boolean;"
+          + " set it to true or false, or leave it unset to derive it from secrets.env (prod*, prd*, live*).");
+    }
+    String env = settings.get("secrets.env");
+    if (env == null || env.isBlank()) {
+      return false;
+    }
+    String e = env.strip().toLowerCase(Locale.ROOT);
+    return e.startsWith("prod") || e.startsWith("prd") || e.startsWith("live");
   }
 
   /**
@@ -193,6 +223,10 @@ public final class ProviderUri {
    */
   public ProviderUri requireOnly(Set<String> allowed) {
     for (String k : params.keySet()) {
+      if (!allowed.contains(k) && allowed.isEmpty()) {
+        throw new ConfigurationException("Unknown query parameter '" + k + "' in secrets.provider: scheme '"
+            + scheme + "' takes no query parameters. Remove everything from '?' on.");
+      }
       if (!allowed.contains(k)) {
         throw new ConfigurationException("Unknown query parameter '" + k + "' in secrets.provider for scheme '"
             + scheme + "'. " + Suggest.didYouMean(k, allowed));

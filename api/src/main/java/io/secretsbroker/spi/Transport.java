@@ -53,6 +53,68 @@ public final class Transport {
     throw new ConfigurationException(setting + " '" + endpoint + "' must be an https:// URL.");
   }
 
+  /**
+   * Whether {@code failure} or one of its causes is a TLS trust failure: the endpoint's certificate
+   * chain could not be verified ({@code SunCertPathBuilderException}, any
+   * {@link java.security.cert.CertPathBuilderException} or {@link java.security.cert.CertificateException})
+   * or the handshake failed ({@link javax.net.ssl.SSLHandshakeException}). Retrying cannot fix
+   * these: the trust store or the endpoint has to change.
+   */
+  public static boolean isTlsTrustFailure(Throwable failure) {
+    for (Throwable t = failure, prev = null; t != null && t != prev; prev = t, t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLHandshakeException
+          || t instanceof java.security.cert.CertPathBuilderException
+          || t instanceof java.security.cert.CertPathValidatorException
+          || t instanceof java.security.cert.CertificateException
+          || t.getClass().getName().endsWith("SunCertPathBuilderException")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The error for a TLS trust failure talking to {@code endpoint}: a {@link ConfigurationException}
+   * naming the JVM's trust store and how to make it trust the endpoint.
+   *
+   * @param endpoint what was being reached, e.g. "provider vault:vault.internal:8200"
+   */
+  public static ConfigurationException tlsTrustFailure(String endpoint, Throwable failure) {
+    String store = System.getProperty("javax.net.ssl.trustStore");
+    String where = store != null && !store.isBlank()
+        ? "the trust store javax.net.ssl.trustStore=" + store
+        : "the JVM's default trust store (" + System.getProperty("java.home") + "/lib/security/cacerts;"
+            + " set javax.net.ssl.trustStore to use another)";
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return new ConfigurationException("TLS to " + endpoint + " failed: its certificate is not trusted by " + where
+        + " (" + root.getClass().getSimpleName() + "). Import the endpoint's CA certificate into that trust store"
+        + " (keytool -importcert), or point the provider at an endpoint with a publicly trusted certificate."
+        + " This is not retried.", failure);
+  }
+
+  /**
+   * Whether {@code failure} or one of its causes says a response could not be parsed (a JSON or XML
+   * parser error, shaded or not): the store, or something posing as it (a proxy, a captive portal),
+   * answered with a body that is not its API's. Not a network problem; providers say so.
+   */
+  public static boolean isMalformedResponse(Throwable failure) {
+    for (Throwable t = failure, prev = null; t != null && t != prev; prev = t, t = t.getCause()) {
+      String n = t.getClass().getName();
+      if (n.endsWith("JsonParseException") || n.endsWith("JsonProcessingException") || n.endsWith("MismatchedInputException")
+          || n.endsWith("JsonEOFException") || n.endsWith("SAXParseException")) {
+        return true;
+      }
+      String m = t.getMessage();
+      if (m != null && (m.startsWith("Unable to unmarshall") || m.startsWith("Unable to parse"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the host is a loopback name or address; never resolves names over the network. */
   public static boolean isLoopback(String host) {
     String h = host.toLowerCase(Locale.ROOT);

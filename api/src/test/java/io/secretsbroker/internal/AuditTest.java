@@ -1,5 +1,9 @@
 package io.secretsbroker.internal;
 
+import io.secretsbroker.internal.observe.Audit;
+import io.secretsbroker.internal.client.ClientFactory;
+import io.secretsbroker.internal.observe.Slf4jAuditSink;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

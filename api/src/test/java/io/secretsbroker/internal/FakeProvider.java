@@ -30,6 +30,7 @@ final class FakeProvider implements SecretProvider {
   volatile CountDownLatch gate;
   volatile CountDownLatch entered = new CountDownLatch(1);
   volatile boolean closed;
+  final AtomicInteger closes = new AtomicInteger();
   /** Runs once, inside the next fetch, after the value was read and before it is returned. */
   volatile Runnable afterRead;
 
@@ -144,6 +145,7 @@ final class FakeProvider implements SecretProvider {
 
   @Override
   public void close() {
+    closes.incrementAndGet();
     closed = true;
   }
 }

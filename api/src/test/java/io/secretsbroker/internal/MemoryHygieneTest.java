@@ -1,5 +1,7 @@
 package io.secretsbroker.internal;
 
+import io.secretsbroker.internal.client.DefaultSecretsClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,8 +19,8 @@ class MemoryHygieneTest {
   private final FakeProvider provider = new FakeProvider();
   private final MutableClock clock = new MutableClock();
 
-  private CachingSecretsClient client(String... keyValues) {
-    return (CachingSecretsClient) TestClients.builder(provider, clock, Runnable::run, keyValues)
+  private DefaultSecretsClient client(String... keyValues) {
+    return (DefaultSecretsClient) TestClients.builder(provider, clock, Runnable::run, keyValues)
         .property("secrets.audit", "off").build();
   }
 
@@ -35,7 +37,7 @@ class MemoryHygieneTest {
   void eviction_bySize_zeroesTheEvictedValue_andStopsMaskingIt() {
     provider.set("a", "hygiene-value-aaaa");
     provider.set("b", "hygiene-value-bbbb");
-    try (CachingSecretsClient c = client("secrets.cache.max-size", "1")) {
+    try (DefaultSecretsClient c = client("secrets.cache.max-size", "1")) {
       SecretValue a = c.value("a");
       c.value("b");
       c.cleanUp();
@@ -52,7 +54,7 @@ class MemoryHygieneTest {
   @Test
   void expiry_afterMaxStale_zeroesTheValue() {
     provider.set("db", "hygiene-expiring-1");
-    try (CachingSecretsClient c = client("secrets.cache.refresh-after", "PT1M", "secrets.cache.max-stale", "PT2M")) {
+    try (DefaultSecretsClient c = client("secrets.cache.refresh-after", "PT1M", "secrets.cache.max-stale", "PT2M")) {
       SecretValue v = c.value("db");
       clock.advance(Duration.ofMinutes(3));
       c.cleanUp();
@@ -66,7 +68,7 @@ class MemoryHygieneTest {
   @Test
   void rotate_zeroesThePreviousValueItRead_whetherVerifiedOrRestored() {
     provider.set("db", "hygiene-rotate-before");
-    try (CachingSecretsClient c = client()) {
+    try (DefaultSecretsClient c = client()) {
       c.rotate("db", io.secretsbroker.Rotation.defaults());
       assertThat(provider.handedOut).as("rotate read the previous value once").hasSize(1);
       assertThat(zeroed(provider.handedOut.get(0))).isTrue();
@@ -85,7 +87,7 @@ class MemoryHygieneTest {
   void close_zeroesEveryCachedValue_andForgetsThem() {
     provider.set("a", "hygiene-close-aaaa");
     provider.set("b", "hygiene-close-bbbb");
-    CachingSecretsClient c = client();
+    DefaultSecretsClient c = client();
     c.values(java.util.List.of("a", "b"));
     c.close();
     assertThat(provider.handedOut).isNotEmpty().allMatch(MemoryHygieneTest::zeroed);
@@ -95,7 +97,7 @@ class MemoryHygieneTest {
   @Test
   void callerViews_areCopiesTheCallerCanClear() {
     provider.set("db", "hygiene-view-1234");
-    try (CachingSecretsClient c = client()) {
+    try (DefaultSecretsClient c = client()) {
       SecretValue v = c.value("db");
       char[] chars = v.asChars();
       byte[] bytes = v.asBytes();

@@ -1,5 +1,7 @@
 package io.secretsbroker.internal;
 
+import io.secretsbroker.internal.observe.MetricsSupport;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

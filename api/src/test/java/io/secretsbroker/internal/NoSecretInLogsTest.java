@@ -61,6 +61,9 @@ class NoSecretInLogsTest {
         c.get("db");
         c.get("api");
         thrown.add(catchThrowable(() -> c.get("admin")));
+        thrown.add(catchThrowable(() -> c.get(V1))); // a value passed as a name: refused, never echoed
+        provider.failNext(1, () -> new ProviderUnavailableException("store said: bad credential " + V1));
+        thrown.add(catchThrowable(() -> c.get("missing")));
         thrown.add(catchThrowable(() -> c.get("missing")));
         thrown.add(catchThrowable(() -> c.value("db").field("nope")));
         provider.set("prod/api", V2);

@@ -1,5 +1,8 @@
 package io.secretsbroker.internal;
 
+import io.secretsbroker.internal.client.Names;
+import io.secretsbroker.spi.Suggest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

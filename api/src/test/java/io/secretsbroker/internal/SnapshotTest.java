@@ -1,5 +1,7 @@
 package io.secretsbroker.internal;
 
+import io.secretsbroker.internal.client.DefaultSecretsClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +22,7 @@ class SnapshotTest {
     provider.set("db", VALUE);
     try (SecretsClient c = SecretsClient.builder().provider(provider).ambientConfiguration(false)
         .executor(Runnable::run).properties(Map.of("secrets.audit", "off")).build()) {
-      CachingSecretsClient client = (CachingSecretsClient) c;
+      DefaultSecretsClient client = (DefaultSecretsClient) c;
       SecretValue held = c.value("db");
       assertThat(Redactor.global().containsSecret("pw=" + VALUE)).isTrue();
 

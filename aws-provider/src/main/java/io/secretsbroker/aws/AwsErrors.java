@@ -64,6 +64,12 @@ final class AwsErrors {
       return new ConfigurationException("The AWS client for provider " + providerId + " is misconfigured: "
           + text + " Set region in secrets.provider, e.g. aws://?region=eu-west-1.", e);
     }
+    if (io.secretsbroker.spi.Transport.isMalformedResponse(e)) {
+      return new ProviderUnavailableException("AWS Secrets Manager answered the request for secret '" + name
+          + "' (provider " + providerId + ") with a response that could not be parsed (" + e.getClass().getSimpleName()
+          + "). The network is fine: check that the endpoint is Secrets Manager itself, not a proxy or a captive"
+          + " portal answering in its place. The call is retryable.", e);
+    }
     return new ProviderUnavailableException("Could not reach AWS Secrets Manager for secret '" + name
         + "' (provider " + providerId + "): " + e.getClass().getSimpleName()
         + ". The call is retryable; check the network path to the endpoint.", e);

@@ -26,6 +26,17 @@ class AwsProviderContractTest extends ProviderContractTest {
   }
 
   @Override
+  protected void failNextCallTransiently(String name) {
+    AWS.failOnce("GetSecretValue", FakeSecretsManager.awsError(500, "InternalServiceError",
+        "An error occurred on the server side."));
+  }
+
+  @Override
+  protected java.util.Optional<String> uriWithUnknownParameter() {
+    return java.util.Optional.of("aws://?region=eu-west-1&bogus=1");
+  }
+
+  @Override
   protected String unknownVersionId() {
     return UUID.randomUUID().toString();
   }

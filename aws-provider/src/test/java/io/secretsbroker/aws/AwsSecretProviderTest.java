@@ -108,6 +108,18 @@ class AwsSecretProviderTest {
   }
 
   @Test
+  void fetch_unparseableAnswer_isNotReportedAsANetworkProblem() {
+    AWS.stubFor("GetSecretValue", aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/x-amz-json-1.1").withBody("<html>captive portal</html>"));
+
+    Throwable t = catchThrowable(() -> provider.fetch("db"));
+
+    assertThat(t).isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("could not be parsed")
+        .hasMessageContaining("'db'");
+    assertThat(t.getMessage()).doesNotContain("Could not reach");
+  }
+
+  @Test
   void fetch_garbageResponse_throwsProviderUnavailable() {
     AWS.stubFor("GetSecretValue", aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE));
 

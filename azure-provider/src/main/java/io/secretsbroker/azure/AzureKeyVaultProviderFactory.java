@@ -43,6 +43,6 @@ public final class AzureKeyVaultProviderFactory implements SecretProviderFactory
     KeyVaultConfig config = KeyVaultConfig.from(uri);
     return new KeyVaultSecretProvider(config, Credentials.create(config, System::getenv),
         KeyVaultSecretProvider.httpClient(java.net.http.HttpClient.newBuilder(), config.timeout()),
-        Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+        Clock.systemUTC());
   }
 }

@@ -45,6 +45,10 @@ final class Credentials {
         return workloadIdentity(clientId, env, config);
       case CLI:
         return new AzureCliCredentialBuilder().build();
+      case EMULATOR:
+        // loopback endpoints only (checked by KeyVaultConfig); emulators accept any bearer token
+        return request -> reactor.core.publisher.Mono.just(new com.azure.core.credential.AccessToken("emulator",
+            java.time.OffsetDateTime.now().plusHours(1)));
       case DEFAULT:
         ChainedTokenCredentialBuilder chain = new ChainedTokenCredentialBuilder();
         if (missingWorkloadVariables(clientId, env).isEmpty()) {

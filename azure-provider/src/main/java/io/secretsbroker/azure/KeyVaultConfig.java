@@ -57,7 +57,9 @@ record KeyVaultConfig(
     MANAGED_IDENTITY("managed-identity"),
     WORKLOAD_IDENTITY("workload-identity"),
     DEFAULT("default"),
-    CLI("cli");
+    CLI("cli"),
+    /** A fixed placeholder token, for an emulator on a loopback endpoint (Lowkey Vault accepts any). */
+    EMULATOR("emulator");
 
     final String setting;
 
@@ -74,7 +76,8 @@ record KeyVaultConfig(
       throw new ConfigurationException("credential=" + value + " in secrets.provider is not known. Use one of"
           + " managed-identity (the default: the function's managed identity), workload-identity (AKS),"
           + " default (workload identity, managed identity, then Azure CLI and Azure Developer CLI sign-ins)"
-          + " or cli (the 'az login' user, for development). Client secrets are never accepted.");
+          + " or cli (the 'az login' user, for development), or emulator (a placeholder token, only with an"
+          + " endpoint on localhost). Client secrets are never accepted.");
     }
   }
 
@@ -115,15 +118,29 @@ record KeyVaultConfig(
             + " Key Vault clients send bearer tokens only over https, emulators included (Lowkey Vault serves"
             + " https on port 8443): use an https:// endpoint and make the JVM trust the emulator's certificate.");
       }
-      if (checked.getRawPath() != null && !checked.getRawPath().isEmpty() && !checked.getRawPath().equals("/")) {
-        throw new ConfigurationException("endpoint=" + endpoint.get() + " in secrets.provider has a path; a vault"
-            + " endpoint is https://host[:port] only.");
+      String path = checked.getRawPath() == null ? "" : checked.getRawPath().replaceAll("/+$", "");
+      if (checked.getRawQuery() != null || checked.getRawFragment() != null) {
+        throw new ConfigurationException("endpoint=" + endpoint.get() + " in secrets.provider has a query or a"
+            + " fragment; a vault endpoint is https://host[:port][/path] (a path for emulators serving several"
+            + " vaults, e.g. https://127.0.0.1:4577/orders-keyvault).");
       }
-      String url = "https://" + checked.getRawAuthority();
+      if (path.contains("/secrets")) {
+        throw new ConfigurationException("endpoint=" + endpoint.get() + " in secrets.provider points at the"
+            + " secrets collection; give the vault's base URL (without /secrets).");
+      }
+      if (credential == CredentialKind.EMULATOR && !Transport.isLoopback(checked.getHost())) {
+        throw new ConfigurationException("credential=emulator sends a placeholder token and is accepted only for an"
+            + " endpoint on this machine (localhost, 127.0.0.1, [::1]), not " + checked.getHost() + ".");
+      }
+      String url = "https://" + checked.getRawAuthority() + path;
       String label = uri.host().map(KeyVaultConfig::firstLabel).orElse(checked.getRawAuthority());
       return new KeyVaultConfig(url, label, credential, clientId, timeout, !Transport.isLoopback(checked.getHost()));
     }
 
+    if (credential == CredentialKind.EMULATOR) {
+      throw new ConfigurationException("credential=emulator is for an emulator on this machine: add"
+          + " endpoint=https://localhost:<port>[/<vault-path>] to secrets.provider, or choose another credential.");
+    }
     String host = uri.host().orElseThrow(() -> new ConfigurationException("secrets.provider=" + uri
         + " names no vault. Use azure://<vault-name>.vault.azure.net (or .vault.azure.cn,"
         + " .vault.usgovcloudapi.net, .vault.microsoftazure.de)."));

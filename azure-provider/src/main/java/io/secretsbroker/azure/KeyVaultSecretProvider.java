@@ -33,7 +33,6 @@ import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,13 +40,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -69,41 +61,32 @@ import reactor.core.publisher.Mono;
  * date only). The dates, the enabled flag and the content type are in the record's metadata.
  *
  * <p><b>Failures</b> are mapped by {@link KeyVaultErrors}. The SDK's own retries are off (the
- * portable client retries {@link ProviderUnavailableException}); a 429 whose {@code Retry-After}
- * is at most {@link #MAX_THROTTLE_WAIT} is waited out once here, a longer one is surfaced.
+ * portable client retries {@link ProviderUnavailableException}); a 429 becomes a
+ * {@link ProviderUnavailableException} carrying the answer's {@code Retry-After} as
+ * {@link ProviderUnavailableException#retryAfter()}, which the portable retry waits out. This
+ * driver never sleeps.
  *
- * <p><b>Threads.</b> Safe for concurrent use. {@link #fetchAll} runs at most
- * {@value #MAX_PARALLEL} gets at once on a small pool of daemon threads, and never lists the vault.
+ * <p><b>Threads.</b> Safe for concurrent use; owns no threads. Key Vault has no batch read, so
+ * this driver does not override {@link #fetchAll}: the portable client fans a batch out into
+ * single gets (bounded, on its own executor). The vault is never listed.
  */
 final class KeyVaultSecretProvider implements SecretProvider {
   static final int EXPIRY_WARNING_DAYS = 30;
-  static final int MAX_PARALLEL = 8;
-  static final Duration MAX_THROTTLE_WAIT = Duration.ofSeconds(2);
   static final String OCTET_STREAM = "application/octet-stream";
   private static final String PKCS12 = "application/x-pkcs12";
   private static final Pattern VERSION_ID = Pattern.compile("[0-9A-Za-z]{1,64}");
   private static final Logger LOG = LoggerFactory.getLogger(KeyVaultSecretProvider.class);
-  private static final AtomicInteger POOLS = new AtomicInteger();
-
-  /** Waits out a throttling answer; tests pass one that records instead of sleeping. */
-  interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
-  }
 
   private final KeyVaultConfig config;
   private final SecretClient client;
   private final KeyVaultErrors errors;
   private final Clock clock;
-  private final Sleeper sleeper;
-  private final ThreadPoolExecutor pool;
   private final Map<String, String> spellings = new ConcurrentHashMap<>();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-  KeyVaultSecretProvider(KeyVaultConfig config, TokenCredential credential, HttpClient httpClient, Clock clock,
-      Sleeper sleeper) {
+  KeyVaultSecretProvider(KeyVaultConfig config, TokenCredential credential, HttpClient httpClient, Clock clock) {
     this.config = config;
     this.clock = clock;
-    this.sleeper = sleeper;
     this.errors = new KeyVaultErrors(config.label() + " (" + config.vaultUrl() + ")");
     SecretClientBuilder builder = new SecretClientBuilder()
         .vaultUrl(config.vaultUrl())
@@ -115,21 +98,13 @@ final class KeyVaultSecretProvider implements SecretProvider {
       builder.disableChallengeResourceVerification();
     }
     this.client = builder.buildClient();
-    int id = POOLS.incrementAndGet();
-    AtomicInteger threads = new AtomicInteger();
-    this.pool = new ThreadPoolExecutor(MAX_PARALLEL, MAX_PARALLEL, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        r -> {
-          Thread t = new Thread(r, "secretsbroker-azure-" + id + "-" + threads.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-    pool.allowCoreThreadTimeOut(true);
   }
 
   /**
-   * The SDK sets {@code Content-Length: 0} on body-less requests (every GET), a header the JDK
-   * client computes itself and refuses, logging a WARN per request. Dropping it where there is no
-   * body keeps logs quiet; requests with a body keep it (the JDK client sizes the body from it).
+   * The SDK sets {@code Content-Length} on every request, a header the JDK client computes itself
+   * from the body and refuses, logging a WARN per request. It is dropped wherever the body's length
+   * is known (no body, or an in-memory body such as a write's JSON: the JDK client sizes it
+   * exactly); only a streamed body of unknown length would keep it.
    */
   static final class DropEmptyContentLength implements HttpPipelinePolicy {
     @Override
@@ -152,7 +127,8 @@ final class KeyVaultSecretProvider implements SecretProvider {
     }
 
     private static void strip(HttpPipelineCallContext context) {
-      if (context.getHttpRequest().getBodyAsBinaryData() == null) {
+      com.azure.core.util.BinaryData body = context.getHttpRequest().getBodyAsBinaryData();
+      if (body == null || body.getLength() != null) {
         context.getHttpRequest().getHeaders().remove(HttpHeaderName.CONTENT_LENGTH);
       }
     }
@@ -196,49 +172,6 @@ final class KeyVaultSecretProvider implements SecretProvider {
   }
 
   @Override
-  public Map<String, SecretRecord> fetchAll(Set<String> names) {
-    for (String name : names) {
-      vaultName(name); // reject a bad name before any call
-    }
-    if (names.size() <= 1) {
-      return SecretProvider.super.fetchAll(names);
-    }
-    List<Future<SecretRecord>> futures = new ArrayList<>(names.size());
-    for (String name : names) {
-      futures.add(pool.submit(() -> {
-        try {
-          return fetch(name);
-        } catch (SecretNotFoundException e) {
-          return null;
-        }
-      }));
-    }
-    Map<String, SecretRecord> out = new LinkedHashMap<>();
-    try {
-      int i = 0;
-      for (String name : names) {
-        SecretRecord r = futures.get(i++).get();
-        if (r != null) {
-          out.put(name, r);
-        }
-      }
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ProviderUnavailableException("Interrupted while reading " + names.size() + " secrets from Key Vault "
-          + config.label() + ".", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof SecretsException se) {
-        throw se;
-      }
-      throw new SecretsException("Reading " + names.size() + " secrets from Key Vault " + config.label()
-          + " failed: " + e.getCause(), e.getCause());
-    } finally {
-      futures.forEach(f -> f.cancel(true));
-    }
-  }
-
-  @Override
   public SecretRecord put(String name, byte[] value) {
     String vaultName = vaultName(name);
     KeyVaultSecret toWrite = stored(vaultName, value);
@@ -264,7 +197,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
 
   @Override
   public void close() {
-    pool.shutdownNow();
+    // nothing to release: the SDK client holds no threads of ours, and the HTTP client is the JDK's
   }
 
   /** The Key Vault name for {@code name}, refusing a second case-spelling of one vault secret. */
@@ -280,24 +213,16 @@ final class KeyVaultSecretProvider implements SecretProvider {
 
   private <T> T call(String name, String vaultName, String version, Operation op, Supplier<T> call) {
     try {
-      try {
-        return call.get();
-      } catch (HttpResponseException e) {
-        Duration wait = e.getResponse() != null && e.getResponse().getStatusCode() == 429
-            ? retryAfter(e.getResponse()) : null;
-        if (wait == null || wait.compareTo(MAX_THROTTLE_WAIT) > 0) {
-          throw e;
-        }
-        LOG.debug("Key Vault {} throttled secret '{}'; retrying after {} ms", config.label(), name, wait.toMillis());
-        sleeper.sleep(wait);
-        return call.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ProviderUnavailableException("Interrupted while waiting out Key Vault " + config.label()
-          + "'s throttling for secret '" + name + "'.", e);
+      return call.get();
     } catch (RuntimeException e) {
-      throw errors.map(e, name, vaultName, version, op);
+      SecretsException mapped = errors.map(e, name, vaultName, version, op);
+      Duration wait = e instanceof HttpResponseException http && http.getResponse() != null
+          && http.getResponse().getStatusCode() == 429 ? retryAfter(http.getResponse()) : null;
+      if (wait != null && mapped instanceof ProviderUnavailableException) {
+        // the portable retry waits this long before the next attempt; this driver never sleeps
+        throw new ProviderUnavailableException(mapped.getMessage(), e, wait);
+      }
+      throw mapped;
     }
   }
 

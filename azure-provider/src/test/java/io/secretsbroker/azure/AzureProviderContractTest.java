@@ -23,19 +23,17 @@ class AzureProviderContractTest extends ProviderContractTest {
 
   static KeyVaultSecretProvider provider(FakeKeyVault vault, TestCredential credential) {
     return provider(vault, credential, "localhost", KeyVaultConfig.DEFAULT_TIMEOUT.toSeconds() + "",
-        Clock.systemUTC(), d -> {
-          throw new AssertionError("unexpected wait " + d);
-        });
+        Clock.systemUTC());
   }
 
   static KeyVaultSecretProvider provider(FakeKeyVault vault, TestCredential credential, String host, String timeout,
-      Clock clock, KeyVaultSecretProvider.Sleeper sleeper) {
+      Clock clock) {
     KeyVaultConfig config = KeyVaultConfig.from(ProviderUri.parse("azure://test-vault.vault.azure.net?endpoint="
         + vault.endpoint(host) + "&timeout=" + timeout));
     return new KeyVaultSecretProvider(config, credential,
         KeyVaultSecretProvider.httpClient(java.net.http.HttpClient.newBuilder()
             .sslContext(TestTls.trustingTestCertificate()), config.timeout()),
-        clock, sleeper);
+        clock);
   }
 
   @Override
@@ -43,6 +41,20 @@ class AzureProviderContractTest extends ProviderContractTest {
     String vaultName = KeyVaultNames.toVaultName(name);
     KeyVaultSecret stored = KeyVaultSecretProvider.stored(vaultName, value);
     return vault.seed(vaultName, stored.getValue(), stored.getProperties().getContentType(), true, null, null);
+  }
+
+  @Override
+  protected void failNextCallTransiently(String name) {
+    vault.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+            com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/secrets/" + KeyVaultNames.toVaultName(name) + "/?"))
+        .atPriority(1)
+        .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.matching("Bearer .*"))
+        .willReturn(FakeKeyVault.error(503, "ServiceUnavailable", "The service is busy.", null)));
+  }
+
+  @Override
+  protected java.util.Optional<String> uriWithUnknownParameter() {
+    return java.util.Optional.of("azure://test-vault.vault.azure.net?bogus=1");
   }
 
   @Override

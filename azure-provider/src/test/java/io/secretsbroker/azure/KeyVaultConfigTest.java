@@ -115,7 +115,35 @@ class KeyVaultConfigTest {
         .hasMessageContaining("non-loopback");
     assertThat(failure("azure://dev?endpoint=http://localhost:8080")).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("bearer tokens only over https");
-    assertThat(failure("azure://dev?endpoint=https://localhost:8443/vault")).hasMessageContaining("path");
+    assertThat(failure("azure://dev?endpoint=https://localhost:8443/vault/secrets")).hasMessageContaining("/secrets");
+  }
+
+  @Test
+  void from_endpointWithPath_keepsThePath_forMultiVaultEmulators() {
+    KeyVaultConfig c = parse("azure://orders?endpoint=https://127.0.0.1:4577/orders-keyvault/&credential=emulator");
+
+    assertThat(c.vaultUrl()).isEqualTo("https://127.0.0.1:4577/orders-keyvault");
+    assertThat(c.credential()).isEqualTo(KeyVaultConfig.CredentialKind.EMULATOR);
+    assertThat(c.verifyChallengeResource()).isFalse();
+  }
+
+  @Test
+  void from_emulatorCredential_onlyForLoopbackEndpoints() {
+    assertThat(failure("azure://v01.vault.azure.net?credential=emulator")).isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("endpoint=https://localhost");
+    assertThat(failure("azure://dev?endpoint=https://kv.example.com:8443&credential=emulator"))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("this machine");
+  }
+
+  @Test
+  void emulatorCredential_givesAPlaceholderToken_withoutNetwork() {
+    KeyVaultConfig c = parse("azure://dev?endpoint=https://localhost:8443&credential=emulator");
+    com.azure.core.credential.TokenCredential credential = Credentials.create(c, name -> null);
+
+    com.azure.core.credential.AccessToken token = credential.getTokenSync(
+        new com.azure.core.credential.TokenRequestContext().addScopes("https://vault.azure.net/.default"));
+
+    assertThat(token.getToken()).isEqualTo("emulator");
   }
 
   @Test

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Key Vault specifics beyond the contract suite, on the wire: the bearer challenge, throttling with
  * Retry-After, 5xx, timeouts, disabled/expired/not-yet-valid secrets, metadata, bounded fan-out,
- * binary values and case collisions. No test sleeps: waits go through a recording sleeper and
+ * binary values and case collisions. No test sleeps: a throttling answer carries its Retry-After to the portable retry, and
  * concurrency is observed with latches in the fake.
  */
 class KeyVaultWireTest {
@@ -49,7 +49,6 @@ class KeyVaultWireTest {
 
   private FakeKeyVault vault;
   private TestCredential credential;
-  private final List<Duration> waits = new CopyOnWriteArrayList<>();
   private KeyVaultSecretProvider provider;
 
   @BeforeEach
@@ -66,8 +65,7 @@ class KeyVaultWireTest {
   }
 
   private KeyVaultSecretProvider provider(String host, String timeout) {
-    return AzureProviderContractTest.provider(vault, credential, host, timeout, Clock.fixed(NOW, ZoneOffset.UTC),
-        waits::add);
+    return AzureProviderContractTest.provider(vault, credential, host, timeout, Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   private String seed(String vaultName, String value) {
@@ -118,17 +116,30 @@ class KeyVaultWireTest {
   }
 
   @Test
-  void fetch_throttledWithShortRetryAfter_waitsThenSucceeds() {
+  void fetch_throttledWithShortRetryAfter_throwsUnavailableCarryingTheHint_withoutWaiting() {
     seed("db", "value");
     vault.server.stubFor(get(urlPathMatching("/secrets/db/?")).atPriority(1)
         .withHeader("Authorization", matching("Bearer .*"))
         .inScenario("throttle").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("ok")
         .willReturn(FakeKeyVault.error(429, "Throttled", "Rate limit exceeded.", null).withHeader("Retry-After", "1")));
 
-    SecretRecord record = provider.fetch("db");
+    Throwable t = catchThrowable(() -> provider.fetch("db"));
 
-    assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("value");
-    assertThat(waits).containsExactly(Duration.ofSeconds(1));
+    assertThat(t).isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("throttling");
+    assertThat(((ProviderUnavailableException) t).retryAfter()).contains(Duration.ofSeconds(1));
+    assertThat(new String(provider.fetch("db").value(), StandardCharsets.UTF_8)).isEqualTo("value"); // the retry
+  }
+
+  @Test
+  void fetch_throttledWithMillisecondHint_readsTheAzureHeader() {
+    vault.server.stubFor(get(urlPathMatching("/secrets/db/?")).atPriority(1)
+        .withHeader("Authorization", matching("Bearer .*"))
+        .willReturn(FakeKeyVault.error(429, "Throttled", "Rate limit exceeded.", null)
+            .withHeader("x-ms-retry-after-ms", "250")));
+
+    Throwable t = catchThrowable(() -> provider.fetch("db"));
+
+    assertThat(((ProviderUnavailableException) t).retryAfter()).contains(Duration.ofMillis(250));
   }
 
   @Test
@@ -141,7 +152,7 @@ class KeyVaultWireTest {
 
     assertThat(t).isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("throttling")
         .hasMessageContaining("'db'");
-    assertThat(waits).isEmpty();
+    assertThat(((ProviderUnavailableException) t).retryAfter()).contains(Duration.ofSeconds(30));
   }
 
   @Test
@@ -269,6 +280,39 @@ class KeyVaultWireTest {
   }
 
   @Test
+  void fetch_endpointWithPath_sendsRequestsUnderThatPath() {
+    KeyVaultConfig config = KeyVaultConfig.from(io.secretsbroker.spi.ProviderUri.parse("azure://orders?endpoint="
+        + vault.endpoint("localhost") + "/orders-keyvault&credential=emulator"));
+    KeyVaultSecretProvider multiVault = new KeyVaultSecretProvider(config, credential,
+        KeyVaultSecretProvider.httpClient(java.net.http.HttpClient.newBuilder()
+            .sslContext(TestTls.trustingTestCertificate()), config.timeout()), Clock.systemUTC());
+
+    catchThrowable(() -> multiVault.fetch("db")); // the fake serves one vault at the root: any answer will do
+
+    assertThat(vault.server.getAllServeEvents()).isNotEmpty().allSatisfy(e ->
+        assertThat(e.getRequest().getUrl()).startsWith("/orders-keyvault/secrets/db"));
+    multiVault.close();
+  }
+
+  @Test
+  void put_andFetch_logNoRestrictedHeaderWarning() {
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.err;
+    System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      SecretRecord written = provider.put("quiet", ("write-" + SENTINEL).getBytes(StandardCharsets.UTF_8));
+      assertThat(provider.fetch("quiet").versionId()).isEqualTo(written.versionId());
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("restricted").doesNotContain(SENTINEL);
+    ServeEvent put = vault.server.getAllServeEvents().stream()
+        .filter(e -> e.getRequest().getMethod().getName().equals("PUT") && e.getRequest().getBody().length > 0)
+        .findFirst().orElseThrow();
+    assertThat(put.getRequest().getBodyAsString()).contains("write-" + SENTINEL);
+  }
+
+  @Test
   void fetch_secondSpellingDifferingInCase_isRefused() {
     seed("db", "value");
     provider.fetch("DB");
@@ -280,27 +324,20 @@ class KeyVaultWireTest {
   }
 
   @Test
-  void fetchAll_manyNames_runsAtMostEightGetsAtOnceAndNeverLists() throws Exception {
+  void fetchAll_manyNames_oneGetPerNameAndNeverLists() {
     Set<String> names = new LinkedHashSet<>();
     for (int i = 0; i < 20; i++) {
       names.add("s" + i);
       seed("s" + i, "v" + i);
     }
-    provider.fetch("s0"); // settle the challenge first, so every gated GET is an authorised one
-    vault.gate = new CountDownLatch(1);
+    names.add("missing");
 
-    CompletableFuture<Map<String, SecretRecord>> all = CompletableFuture.supplyAsync(() -> provider.fetchAll(names));
-    assertThat(vault.parked.tryAcquire(KeyVaultSecretProvider.MAX_PARALLEL, 10, TimeUnit.SECONDS)).isTrue();
-    boolean ninth = vault.parked.tryAcquire(1, 300, TimeUnit.MILLISECONDS);
-    vault.gate.countDown();
-    Map<String, SecretRecord> result = all.get(10, TimeUnit.SECONDS);
+    Map<String, SecretRecord> result = provider.fetchAll(names);
 
-    assertThat(ninth).as("a ninth request while eight were in flight").isFalse();
-    assertThat(vault.maxInFlight).hasValue(KeyVaultSecretProvider.MAX_PARALLEL);
-    assertThat(result).hasSize(20).containsKeys(names.toArray(String[]::new));
+    assertThat(result).hasSize(20).containsKeys("s0", "s19").doesNotContainKey("missing");
     assertThat(new String(result.get("s7").value(), StandardCharsets.UTF_8)).isEqualTo("v7");
     assertThat(vault.server.getAllServeEvents()).allSatisfy(e ->
-        assertThat(e.getRequest().getUrl()).matches("/secrets/s\\d+/?\\?api-version=.*"));
+        assertThat(e.getRequest().getUrl()).matches("/secrets/(s\\d+|missing)/?\\?api-version=.*"));
   }
 
   @Test

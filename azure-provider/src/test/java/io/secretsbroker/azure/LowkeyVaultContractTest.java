@@ -66,7 +66,7 @@ class LowkeyVaultContractTest extends ProviderContractTest {
         + LOWKEY.getDefaultVaultBaseUrl()));
     return new KeyVaultSecretProvider(config, new TestCredential(),
         KeyVaultSecretProvider.httpClient(java.net.http.HttpClient.newBuilder().sslContext(trust), config.timeout()),
-        Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+        Clock.systemUTC());
   }
 
   @Override

@@ -5,12 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.secretsbroker.ConfigurationException;
+import io.secretsbroker.ProviderUnavailableException;
 import io.secretsbroker.SecretAccessDeniedException;
 import io.secretsbroker.SecretNotFoundException;
 import io.secretsbroker.SecretsException;
+import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretProvider;
+import io.secretsbroker.spi.SecretProviderFactory;
 import io.secretsbroker.spi.SecretRecord;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +73,23 @@ public abstract class ProviderContractTest {
   /** Whether {@link SecretProvider#put} writes. */
   protected boolean supportsWrite() {
     return true;
+  }
+
+  /**
+   * Makes the backend fail the next call the way a transient outage does (a 503, a throttling
+   * answer, a dropped connection). Override to run {@code fetch_transientFailure_...}; the default
+   * skips it.
+   */
+  protected void failNextCallTransiently(String name) throws Exception {
+    assumeTrue(false, "harness cannot inject a transient failure");
+  }
+
+  /**
+   * A {@code secrets.provider} URI for this provider's scheme with one unknown query parameter
+   * ({@code bogus}), otherwise valid. Empty (the default) skips the check.
+   */
+  protected Optional<String> uriWithUnknownParameter() {
+    return Optional.empty();
   }
 
   /** Whether values that are not UTF-8 text round-trip. */
@@ -242,9 +272,99 @@ public abstract class ProviderContractTest {
   }
 
   @Test
-  void close_twice_isHarmless() {
+  void close_twice_isHarmless() throws Exception {
+    seed("db", utf8(SENTINEL));
     provider.close();
+
+    assertThat(catchThrowable(provider::close)).as("second close").isNull();
+    Throwable afterClose = catchThrowable(() -> provider.fetch("db"));
+    if (afterClose != null) { // some drivers still answer after close; none may throw an SDK exception
+      assertThat(afterClose).isInstanceOf(SecretsException.class);
+      assertNoValueIn(afterClose);
+    }
+  }
+
+  @Test
+  void fetch_afterClose_failsWithSecretsExceptionOnly() throws Exception {
+    seed("db", utf8(SENTINEL));
     provider.close();
+
+    Throwable t = catchThrowable(() -> {
+      provider.fetch("db");
+      provider.fetchAll(Set.of("db"));
+    });
+
+    if (t != null) {
+      assertThat(t).isInstanceOf(SecretsException.class);
+      assertNoValueIn(t);
+    }
+  }
+
+  @Test
+  void fetch_transientFailure_isProviderUnavailable() throws Exception {
+    seed("flaky", utf8(SENTINEL));
+    failNextCallTransiently("flaky");
+
+    Throwable t = catchThrowable(() -> provider.fetch("flaky"));
+
+    assertThat(t).isInstanceOf(ProviderUnavailableException.class);
+    assertNoValueIn(t);
+  }
+
+  @Test
+  void fetch_eachCall_returnsAFreshArray() throws Exception {
+    seed("db", utf8("fresh-" + SENTINEL));
+
+    SecretRecord first = provider.fetch("db");
+    SecretRecord second = provider.fetch("db");
+    java.util.Arrays.fill(first.value(), (byte) 0); // the client zeroes what it is given
+
+    assertThat(second.value()).isNotSameAs(first.value());
+    assertThat(text(second)).isEqualTo("fresh-" + SENTINEL);
+    assertThat(text(provider.fetch("db"))).isEqualTo("fresh-" + SENTINEL);
+  }
+
+  @Test
+  void create_unknownUriParameter_isRefusedNamingIt() {
+    Optional<String> uri = uriWithUnknownParameter();
+    assumeTrue(uri.isPresent(), "harness gives no URI");
+    ProviderUri parsed = ProviderUri.parse(uri.get(), Map.of());
+    SecretProviderFactory factory = ServiceLoader.load(SecretProviderFactory.class).stream()
+        .map(ServiceLoader.Provider::get).filter(f -> f.schemes().contains(parsed.scheme())).findFirst()
+        .orElseThrow(() -> new AssertionError("no factory for " + parsed.scheme()));
+
+    Throwable t = catchThrowable(() -> factory.create(parsed).close());
+
+    assertThat(t).isInstanceOf(ConfigurationException.class);
+    assertThat(t.getMessage()).contains("bogus");
+  }
+
+  @Test
+  void fetch_concurrentCallers_allGetTheCurrentValue() throws Exception {
+    String version = seed("shared", utf8("concurrent-" + SENTINEL));
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CyclicBarrier start = new CyclicBarrier(threads);
+      List<Future<List<String>>> results = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        Callable<List<String>> reader = () -> {
+          start.await(30, TimeUnit.SECONDS);
+          List<String> seen = new ArrayList<>();
+          for (int j = 0; j < 10; j++) {
+            SecretRecord r = provider.fetch("shared");
+            seen.add(r.versionId() + ":" + text(r));
+          }
+          return seen;
+        };
+        results.add(pool.submit(reader));
+      }
+      for (Future<List<String>> f : results) {
+        assertThat(f.get(60, TimeUnit.SECONDS)).hasSize(10).containsOnly(version + ":concurrent-" + SENTINEL);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -21,4 +21,14 @@ class InMemorySecretProviderContractTest extends ProviderContractTest {
   protected void denyAccess(String name) {
     store.deny(name);
   }
+
+  @Override
+  protected void failNextCallTransiently(String name) {
+    store.throttleNext(1);
+  }
+
+  @Override
+  protected java.util.Optional<String> uriWithUnknownParameter() {
+    return java.util.Optional.of("memory://?bogus=1");
+  }
 }

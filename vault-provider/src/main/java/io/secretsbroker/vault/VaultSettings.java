@@ -1,7 +1,7 @@
 package io.secretsbroker.vault;
 
 import io.secretsbroker.ConfigurationException;
-import io.secretsbroker.internal.Suggest;
+import io.secretsbroker.spi.Suggest;
 import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.Transport;
 import java.net.URI;

@@ -23,4 +23,15 @@ class VaultProviderContractTest extends ProviderContractTest {
   protected void denyAccess(String name) {
     VAULT.deny(name);
   }
+
+  @Override
+  protected void failNextCallTransiently(String name) {
+    VAULT.failOnce("/v1/secret/data/" + name, com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+        .withStatus(503).withHeader("Content-Type", "application/json").withBody("{\"errors\":[\"Vault is sealed\"]}"));
+  }
+
+  @Override
+  protected java.util.Optional<String> uriWithUnknownParameter() {
+    return java.util.Optional.of("vault://vault.internal:8200/secret?auth=approle&bogus=1");
+  }
 }

@@ -56,7 +56,9 @@ public final class RuntimeGuard {
   /** The environment name; {@code prod}/{@code production} make {@code block} the default. */
   public static final String ENV_KEY = "secrets.env";
   /** Every configuration key the guard reads. */
-  public static final Set<String> KEYS = Set.of(MODE_KEY, ALLOW_ENV_KEY, ENV_KEY);
+  /** Says production explicitly ({@code true|false}); else {@code secrets.env} decides. */
+  public static final String PRODUCTION_KEY = "secrets.production";
+  public static final Set<String> KEYS = Set.of(MODE_KEY, ALLOW_ENV_KEY, ENV_KEY, PRODUCTION_KEY);
 
   /** Variables a function platform injects for its own identity: never reported. */
   public static final Set<String> PLATFORM_IDENTITY = EnvironmentScan.PLATFORM_IDENTITY;
@@ -128,15 +130,27 @@ public final class RuntimeGuard {
       if (platform != null) {
         mode = Mode.BLOCK;
         reason = "default on a function platform (" + platform + " is set)";
-      } else if (envName.equals("prod") || envName.equals("production")) {
+      } else if (isProduction(settings.get(PRODUCTION_KEY), envName)) {
         mode = Mode.BLOCK;
-        reason = "default for secrets.env=" + envName;
+        reason = envName.isEmpty() ? "default for secrets.production=true" : "default for secrets.env=" + envName;
       } else {
         mode = Mode.WARN;
         reason = "default outside function platforms and production";
       }
     }
     return new RuntimeGuard(mode, reason, envCopy, propCopy, EnvironmentScan.allowing(extraAllowed));
+  }
+
+  /**
+   * The production rule (the same as {@code ProviderUri.isProduction}, kept here so the guard's
+   * rules need nothing from the client): {@code secrets.production} when it is true or false, else
+   * an environment named {@code prod*}, {@code prd*} or {@code live*}.
+   */
+  private static boolean isProduction(String explicit, String envName) {
+    if (explicit != null && !explicit.isBlank()) {
+      return explicit.strip().equalsIgnoreCase("true");
+    }
+    return envName.startsWith("prod") || envName.startsWith("prd") || envName.startsWith("live");
   }
 
   private static Map<String, String> propertiesAsMap(Properties props) {

@@ -105,6 +105,36 @@ class RuntimeGuardTest {
 
   @Test
   void keys_listsEverySettingRead() {
-    assertThat(RuntimeGuard.KEYS).containsExactlyInAnyOrder("secrets.guard", "secrets.guard.allow-env", "secrets.env");
+    assertThat(RuntimeGuard.KEYS).containsExactlyInAnyOrder("secrets.guard", "secrets.guard.allow-env", "secrets.env",
+        "secrets.production");
+  }
+
+  @Test
+  void fromSettings_productionPrefixesOrExplicitFlag_block() {
+    for (String env : List.of("prod", "production-eu", "prd", "live")) {
+      assertThat(RuntimeGuard.of(Map.of("secrets.env", env), Map.of(), Map.of()).mode()).as(env)
+          .isEqualTo(RuntimeGuard.Mode.BLOCK);
+    }
+    assertThat(RuntimeGuard.of(Map.of("secrets.env", "dev"), Map.of(), Map.of()).mode())
+        .isEqualTo(RuntimeGuard.Mode.WARN);
+    assertThat(RuntimeGuard.of(Map.of("secrets.env", "dev", "secrets.production", "true"), Map.of(), Map.of()).mode())
+        .isEqualTo(RuntimeGuard.Mode.BLOCK);
+    assertThat(RuntimeGuard.of(Map.of("secrets.env", "prod", "secrets.production", "false"), Map.of(), Map.of()).mode())
+        .isEqualTo(RuntimeGuard.Mode.WARN);
+  }
+
+  @Test
+  void enforce_warnMode_logsTheFindingFullyMasked() {
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.err;
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      RuntimeGuard.of(Map.of("secrets.guard", "warn"), Map.of("DB_PASSWORD", VALUE), Map.of()).enforce();
+    } finally {
+      System.setErr(original);
+    }
+    String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(log).contains("env:DB_PASSWORD").contains("****");
+    assertThat(log).doesNotContain(VALUE.substring(0, 2)).doesNotContain(VALUE);
   }
 }

@@ -101,7 +101,7 @@ public final class DemoRunner {
   private Summary demo(Map<String, String> props) throws IOException, InterruptedException {
     writeAtomically(entry(FIRST_PASSWORD, 1));
     out.println("Secrets Broker local demo: a function reading Secrets.get(\"db\") on every invocation");
-    out.println("  secrets file : " + file + "  (dev/db = " + DbFunction.mask(FIRST_PASSWORD) + ", version 1)");
+    out.println("  secrets file : " + file + "  (dev/db = ****, version 1)");
     props.forEach((k, v) -> out.println("  " + k + "=" + v));
     out.println();
 
@@ -119,15 +119,15 @@ public final class DemoRunner {
     out.println("3. Rotation: the file is rewritten with a new password (version 2) while traffic continues");
     CountDownLatch rotated = new CountDownLatch(1);
     Secrets.client().onRotate("db", v -> {
-      out.printf(Locale.ROOT, "   onRotate listener: \"%s\" has a new version %s (%s), seen by a background refresh%n",
-          v.name(), v.versionId(), DbFunction.mask(v.asString()));
+      out.printf(Locale.ROOT, "   onRotate listener: \"%s\" has a new version %s, seen by a background refresh%n",
+          v.name(), v.versionId());
+      newVersion = v.versionId();
       rotated.countDown();
     });
     writeAtomically(entry(SECOND_PASSWORD, 2));
-    out.println("   (file rewritten: dev/db = " + DbFunction.mask(SECOND_PASSWORD) + ", version 2)");
+    out.println("   (file rewritten: dev/db = ****, version 2)");
     int failedBefore = failures;
-    String newMask = DbFunction.mask(SECOND_PASSWORD);
-    boolean rotationSeen = invokeUntil(() -> rotated.getCount() == 0 && newMask.equals(lastMask), 30);
+    boolean rotationSeen = invokeUntil(() -> rotated.getCount() == 0 && lastVersion.equals(newVersion), 30);
     out.printf(Locale.ROOT, "   rotation %s without a restart; %d failed invocations during it%n%n",
         rotationSeen ? "picked up" : "NOT picked up", failures - failedBefore);
 
@@ -156,7 +156,8 @@ public final class DemoRunner {
     return new Summary(invocations, failures, s, rotationSeen, staleServed, recovered);
   }
 
-  private String lastMask = "";
+  private String lastVersion = "";
+  private volatile String newVersion;
 
   /** Invokes the handler every 100 ms until {@code done} holds or {@code max} invocations were made. */
   private boolean invokeUntil(BooleanSupplier done, int max) throws InterruptedException {
@@ -176,10 +177,11 @@ public final class DemoRunner {
     try {
       DbFunction.Response r = function.handle("req-" + invocations);
       double ms = (System.nanoTime() - t0) / 1e6;
-      String change = lastMask.isEmpty() || lastMask.equals(r.maskedPassword()) ? "" : "  <- new password in use";
-      lastMask = r.maskedPassword();
-      out.printf(Locale.ROOT, "   %5.1fs  %-7s ok  password=%s  %8.3f ms%s%s%n", seconds(), r.requestId(),
-          r.maskedPassword(), ms, note == null ? "" : "  (" + note + ")", change);
+      String version = String.valueOf(r.passwordVersion());
+      String change = lastVersion.isEmpty() || lastVersion.equals(version) ? "" : "  <- new password in use";
+      lastVersion = version;
+      out.printf(Locale.ROOT, "   %5.1fs  %-7s ok  password=**** version=%s  %8.3f ms%s%s%n", seconds(),
+          r.requestId(), version, ms, note == null ? "" : "  (" + note + ")", change);
     } catch (SecretsException e) {
       failures++;
       out.printf(Locale.ROOT, "   %5.1fs  req-%-3d FAILED  %s%n", seconds(), invocations, e.getMessage());

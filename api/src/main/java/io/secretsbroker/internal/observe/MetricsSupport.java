@@ -1,5 +1,6 @@
-package io.secretsbroker.internal;
+package io.secretsbroker.internal.observe;
 
+import io.secretsbroker.internal.Settings;
 import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.spi.AuditSink;
 
@@ -9,8 +10,8 @@ import io.secretsbroker.spi.AuditSink;
  * {@link MicrometerMetrics}. {@code secrets.metrics=auto} (default) uses the registry given to the
  * builder, else Micrometer's global registry when Micrometer is present; {@code off} disables them.
  */
-final class MetricsSupport {
-  static final String REGISTRY_CLASS = "io.micrometer.core.instrument.MeterRegistry";
+public final class MetricsSupport {
+  public static final String REGISTRY_CLASS = "io.micrometer.core.instrument.MeterRegistry";
 
   private MetricsSupport() {}
 
@@ -24,7 +25,7 @@ final class MetricsSupport {
   }
 
   /** The metrics sink for a client, or null when metrics are off or Micrometer is absent. */
-  static AuditSink create(Settings settings, Object registry, String providerId) {
+  public static AuditSink create(Settings settings, Object registry, String providerId) {
     String mode = settings.get(Settings.METRICS, "auto");
     if (!mode.equals("auto") && !mode.equals("global") && !mode.equals("off")) {
       throw new ConfigurationException(Settings.METRICS + "=" + mode + " is not supported; use auto (the builder's"
@@ -45,7 +46,7 @@ final class MetricsSupport {
   }
 
   /** Binds the sink's function counters once the client exists. */
-  static void bind(AuditSink sink, CacheView view) {
+  public static void bind(AuditSink sink, CacheView view) {
     ((MicrometerMetrics) sink).bind(view);
   }
 }

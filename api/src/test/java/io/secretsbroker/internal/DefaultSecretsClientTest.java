@@ -1,5 +1,7 @@
 package io.secretsbroker.internal;
 
+import io.secretsbroker.internal.client.DefaultSecretsClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class CachingSecretsClientTest {
+class DefaultSecretsClientTest {
   private static final Executor DIRECT = Runnable::run;
 
   private final FakeProvider provider = new FakeProvider();
@@ -212,7 +214,7 @@ class CachingSecretsClientTest {
     for (int i = 0; i < 4; i++) {
       assertThatThrownBy(() -> c.get("db")).isInstanceOf(ProviderUnavailableException.class);
     }
-    assertThat(((CachingSecretsClient) c).breakerState()).isEqualTo("OPEN");
+    assertThat(((DefaultSecretsClient) c).breakerState()).isEqualTo("OPEN");
     int before = provider.fetches.get();
 
     assertThatThrownBy(() -> c.get("db")).isInstanceOf(ProviderUnavailableException.class)
@@ -222,7 +224,7 @@ class CachingSecretsClientTest {
     provider.heal();
     clock.advance(Duration.ofSeconds(31));
     assertThat(c.get("db")).isEqualTo("pw1");
-    assertThat(((CachingSecretsClient) c).breakerState()).isEqualTo("HALF_OPEN");
+    assertThat(((DefaultSecretsClient) c).breakerState()).isEqualTo("HALF_OPEN");
   }
 
   @Test
@@ -234,7 +236,7 @@ class CachingSecretsClientTest {
     provider.failAlways(() -> new ProviderUnavailableException("down"));
     assertThatThrownBy(() -> c.get("other")).isInstanceOf(ProviderUnavailableException.class);
     assertThatThrownBy(() -> c.get("other")).isInstanceOf(ProviderUnavailableException.class);
-    assertThat(((CachingSecretsClient) c).breakerState()).isEqualTo("OPEN");
+    assertThat(((DefaultSecretsClient) c).breakerState()).isEqualTo("OPEN");
 
     clock.advance(Duration.ofMinutes(6));
     assertThat(c.get("db")).isEqualTo("pw1");
@@ -336,7 +338,7 @@ class CachingSecretsClientTest {
 
       assertThat(logged).isEmpty();
       assertThat(provider.fetches).hasValue(2);
-      assertThat(((CachingSecretsClient) c).ageSeconds("db")).isNaN();
+      assertThat(((DefaultSecretsClient) c).ageSeconds("db")).isNaN();
     } finally {
       caffeineLog.removeHandler(capture);
     }
@@ -353,7 +355,7 @@ class CachingSecretsClientTest {
     c.get("other"); // a miss on another name sweeps expired entries
 
     assertThat(old.isWiped()).isTrue();
-    assertThat(((CachingSecretsClient) c).ageSeconds("old")).isNaN();
+    assertThat(((DefaultSecretsClient) c).ageSeconds("old")).isNaN();
   }
 
   @Test
@@ -528,7 +530,7 @@ class CachingSecretsClientTest {
     SecretsClient c = client(DIRECT, "secrets.cache.max-size", "1");
     SecretValue a = c.value("a");
     c.value("b");
-    ((CachingSecretsClient) c).cleanUp();
+    ((DefaultSecretsClient) c).cleanUp();
 
     assertThat(a.isWiped()).isTrue();
     assertThat(c.get("b")).isEqualTo("2");

@@ -1,4 +1,4 @@
-package io.secretsbroker.internal;
+package io.secretsbroker.spi;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

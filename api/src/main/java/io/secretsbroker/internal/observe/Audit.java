@@ -1,5 +1,6 @@
-package io.secretsbroker.internal;
+package io.secretsbroker.internal.observe;
 
+import io.secretsbroker.Redactor;
 import io.secretsbroker.spi.AuditEvent;
 import io.secretsbroker.spi.AuditEvent.Outcome;
 import io.secretsbroker.spi.AuditEvent.Type;
@@ -26,12 +27,12 @@ import org.slf4j.LoggerFactory;
  * distinct names seen on the miss path in a one-minute window (hits are names already counted)
  * and reports once per window. Thread-safe.
  */
-final class Audit {
+public final class Audit {
   private static final Logger log = LoggerFactory.getLogger(Audit.class);
   private static final StackWalker WALKER = StackWalker.getInstance();
 
   /** Whether any sink wants {@link Type#ACCESS_HIT} events. */
-  final boolean hits;
+  public final boolean hits;
   private final boolean enabled;
   private final String provider;
   private final Clock clock;
@@ -41,7 +42,7 @@ final class Audit {
   private final AtomicReference<Window> window;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
-  Audit(String provider, Clock clock, List<AuditSink> sinks, int maxDistinctPerMinute) {
+  public Audit(String provider, Clock clock, List<AuditSink> sinks, int maxDistinctPerMinute) {
     this.provider = provider;
     this.clock = clock;
     // plain loops, not streams: this runs on every cold start (each lambda costs class spinning)
@@ -65,12 +66,12 @@ final class Audit {
     this.window = new AtomicReference<>(new Window(clock.millis()));
   }
 
-  boolean enabled() {
+  public boolean enabled() {
     return enabled;
   }
 
   /** A cache hit (call only when {@link #hits}). */
-  void hit(String name, String versionId) {
+  public void hit(String name, String versionId) {
     AuditEvent e = new AuditEvent(Type.ACCESS_HIT, clock.instant(), name, provider, versionId, Outcome.OK,
         Duration.ZERO, null, null, null);
     for (Guarded s : hitSinks) {
@@ -78,13 +79,16 @@ final class Audit {
     }
   }
 
-  void event(Type type, String name, String versionId, Outcome outcome, long latencyNanos, String caller,
+  public void event(Type type, String name, String versionId, Outcome outcome, long latencyNanos, String caller,
       Throwable error, String detail) {
     if (!enabled) {
       return;
     }
-    publish(new AuditEvent(type, clock.instant(), name, provider, versionId, outcome,
-        Duration.ofNanos(latencyNanos), caller, error == null ? null : error.getClass().getSimpleName(), detail));
+    // the name and detail pass the live-value redactor: a value passed as a name is never audited
+    Redactor r = Redactor.global();
+    publish(new AuditEvent(type, clock.instant(), r.redact(name), provider, versionId, outcome,
+        Duration.ofNanos(latencyNanos), caller, error == null ? null : error.getClass().getSimpleName(),
+        r.redact(detail)));
   }
 
   private void publish(AuditEvent e) {
@@ -100,7 +104,7 @@ final class Audit {
    * @param ruleId the detection rule that matched
    * @param blocked whether the client refused to start ({@code secrets.guard=block})
    */
-  void guardViolation(String subject, String ruleId, boolean blocked) {
+  public void guardViolation(String subject, String ruleId, boolean blocked) {
     event(Type.GUARD_VIOLATION, subject, null, blocked ? Outcome.REFUSED : Outcome.OK, 0, null, null,
         "rule " + ruleId + "; secrets.guard=" + (blocked ? "block" : "warn"));
   }
@@ -109,7 +113,7 @@ final class Audit {
    * Counts {@code name} towards the distinct-names window; the first name over the limit in a
    * window raises one {@link Type#ANOMALY}.
    */
-  void observeName(String name, String caller) {
+  public void observeName(String name, String caller) {
     if (!enabled) {
       return;
     }
@@ -129,7 +133,7 @@ final class Audit {
   }
 
   /** Closes the sinks that hold resources (metrics meters). */
-  void close() {
+  public void close() {
     for (AutoCloseable c : closeables) {
       try {
         c.close();
@@ -140,23 +144,18 @@ final class Audit {
   }
 
   /** The first frame outside the client: the application class that asked. */
-  static String caller() {
+  public static String caller() {
     return WALKER.walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
         .filter(c -> !isOurs(c)).findFirst().orElse(null));
   }
 
   private static boolean isOurs(String className) {
-    return isClass(className, "io.secretsbroker.internal.CachingSecretsClient")
-        || isClass(className, "io.secretsbroker.internal.Audit")
+    return className.startsWith("io.secretsbroker.internal.client.")
+        || className.startsWith("io.secretsbroker.internal.cache.")
+        || className.startsWith("io.secretsbroker.internal.observe.")
         || className.equals("io.secretsbroker.Secrets")
         || className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
         || className.startsWith("com.github.benmanes.caffeine.");
-  }
-
-  /** The class itself or one of its nested classes. */
-  private static boolean isClass(String className, String outer) {
-    return className.startsWith(outer)
-        && (className.length() == outer.length() || className.charAt(outer.length()) == '$');
   }
 
   private static final class Window {

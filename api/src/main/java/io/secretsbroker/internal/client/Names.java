@@ -1,7 +1,9 @@
-package io.secretsbroker.internal;
+package io.secretsbroker.internal.client;
 
 import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.SecretNotAllowedException;
+import io.secretsbroker.internal.AllowedNames;
+import io.secretsbroker.internal.Settings;
 import io.secretsbroker.spi.SecretNames;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,9 +30,9 @@ import java.util.Set;
  * </ul>
  * Immutable and thread-safe.
  */
-final class Names {
+public final class Names {
   /** A resolved name: the provider-side secret and an optional JSON field. */
-  record Target(String providerName, String field) {}
+  public record Target(String providerName, String field) {}
 
   private final String prefix;
   private final String suffix;
@@ -49,7 +51,7 @@ final class Names {
     this.allowAll = allowAll;
   }
 
-  static Names from(Settings settings) {
+  public static Names from(Settings settings) {
     String env = settings.get(Settings.ENV);
     String template = settings.get(Settings.NAME_TEMPLATE, env == null ? "{name}" : "{env}/{name}");
     int at = template.indexOf("{name}");
@@ -108,6 +110,11 @@ final class Names {
         if (p.isEmpty()) {
           continue;
         }
+        if (p.contains("..")) {
+          throw new ConfigurationException(Settings.ALLOW + " entry '" + p + "' contains '..', which no secret"
+              + " name can (names never step out of their environment), so it would never match. Write the name"
+              + " as it is read, e.g. db or stripe/*.");
+        }
         if (p.equals("*")) {
           all = true;
         } else if (p.endsWith("/*")) {
@@ -124,7 +131,7 @@ final class Names {
   }
 
   /** Whether the allowlist lets {@code name} through. */
-  boolean allowed(String name) {
+  public boolean allowed(String name) {
     if (allowAll || allowExact.contains(name)) {
       return true;
     }
@@ -136,7 +143,7 @@ final class Names {
     return false;
   }
 
-  boolean restricted() {
+  public boolean restricted() {
     return !allowAll;
   }
 
@@ -144,7 +151,7 @@ final class Names {
    * The provider-side names the allowlist can reach: exact names (aliases resolved) and
    * {@code prefix*suffix} patterns. Used to generate cloud policies from the same configuration.
    */
-  AllowedNames allowedNames() {
+  public AllowedNames allowedNames() {
     List<String> exact = new ArrayList<>();
     List<String> patterns = new ArrayList<>();
     if (allowAll) {
@@ -173,7 +180,7 @@ final class Names {
    *
    * @throws SecretNotAllowedException when the allowlist refuses it
    */
-  Target resolve(String name) {
+  public Target resolve(String name) {
     SecretNames.validate(name);
     if (!allowed(name)) {
       throw new SecretNotAllowedException("Secret '" + name + "' is not in secrets.allow. Add it (or a"

@@ -1,4 +1,4 @@
-package io.secretsbroker.internal;
+package io.secretsbroker.internal.client;
 
 import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.SecretsClient;
@@ -7,6 +7,13 @@ import io.secretsbroker.internal.guard.RuntimeGuard;
 import io.secretsbroker.spi.AuditSink;
 import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretProvider;
+import io.secretsbroker.spi.SecretsClientFactory;
+import io.secretsbroker.internal.ProviderRegistry;
+import io.secretsbroker.internal.Settings;
+import io.secretsbroker.internal.observe.Audit;
+import io.secretsbroker.internal.observe.MetricsSupport;
+import io.secretsbroker.internal.observe.Slf4jAuditSink;
+import io.secretsbroker.internal.resilience.Resilience;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +29,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Wires a {@link SecretsClient} from a builder: configuration first (so a typo fails before any
  * network call), then the provider, then the cache and resilience around it.
  */
-public final class ClientFactory {
-  private ClientFactory() {}
+public final class ClientFactory implements SecretsClientFactory {
+  /** For {@link java.util.ServiceLoader}. */
+  public ClientFactory() {}
 
-  public static SecretsClient build(SecretsClient.Builder builder) {
+  @Override
+  public SecretsClient build(SecretsClient.Builder builder) {
     Settings settings = builder.ambientConfiguration()
         ? Settings.load(builder.properties())
         : Settings.of(builder.properties());
@@ -51,10 +60,18 @@ public final class ClientFactory {
         sinks.add(metrics);
       }
       Audit audit = new Audit(provider.id(), builder.clock(), sinks, maxDistinct);
-      CachingSecretsClient client = new CachingSecretsClient(provider, settings, names, resilience, audit,
-          builder.clock(), executor, () -> {
+      DefaultSecretsClient client = new DefaultSecretsClient(provider, settings, names, resilience, audit,
+          builder.clock(), builder.ticker(), executor, () -> {
             if (toShutDown != null) {
               toShutDown.shutdown();
+            }
+            for (Runnable hook : builder.closeHooks()) {
+              try {
+                hook.run();
+              } catch (RuntimeException ex) {
+                org.slf4j.LoggerFactory.getLogger(SecretsClient.class).warn("A close hook threw {}; the client is"
+                    + " closed and the other hooks ran", ex.getClass().getName());
+              }
             }
           });
       if (metrics != null) {
@@ -100,7 +117,7 @@ public final class ClientFactory {
    * The builder's sinks, then (unless {@code secrets.audit=off}) the built-in SLF4J sink and the
    * sinks found with {@link ServiceLoader}.
    */
-  static List<AuditSink> auditSinks(SecretsClient.Builder builder, Settings settings) {
+  public static List<AuditSink> auditSinks(SecretsClient.Builder builder, Settings settings) {
     String mode = settings.get(Settings.AUDIT, "slf4j");
     if (!mode.equals("slf4j") && !mode.equals("off")) {
       throw new ConfigurationException(Settings.AUDIT + "=" + mode + " is not supported; use slf4j (default) or"

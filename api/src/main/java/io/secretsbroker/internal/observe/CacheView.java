@@ -1,7 +1,7 @@
-package io.secretsbroker.internal;
+package io.secretsbroker.internal.observe;
 
 /** What metrics read from a client without going through its API (no counting, no loading). */
-interface CacheView {
+public interface CacheView {
   /** Reads answered from the cache so far. */
   long hitCount();
 

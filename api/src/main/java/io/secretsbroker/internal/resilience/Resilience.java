@@ -1,12 +1,15 @@
-package io.secretsbroker.internal;
+package io.secretsbroker.internal.resilience;
 
+import io.secretsbroker.internal.Settings;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.secretsbroker.ProviderUnavailableException;
+import io.secretsbroker.spi.Transport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -20,23 +23,23 @@ import java.util.function.Supplier;
  * count as successful calls (the store answered). An open breaker fails fast with a
  * {@link ProviderUnavailableException} naming the provider. Resilience4j types stay in here.
  */
-final class Resilience {
+public final class Resilience {
   private final String providerId;
   private final Retry retry;
   private final CircuitBreaker breaker;
   private final Duration waitOpen;
 
-  Resilience(String providerId, Settings settings, Clock clock) {
+  public Resilience(String providerId, Settings settings, Clock clock) {
     this.providerId = providerId;
     int attempts = settings.integer(Settings.RETRY_MAX_ATTEMPTS, 3, 1, 10);
     Duration backoff = settings.duration(Settings.RETRY_INITIAL_BACKOFF, Duration.ofMillis(100));
     int rate = settings.integer(Settings.BREAKER_FAILURE_RATE, 50, 1, 100);
     int window = settings.integer(Settings.BREAKER_WINDOW, 20, 2, 10_000);
     this.waitOpen = settings.duration(Settings.BREAKER_WAIT_OPEN, Duration.ofSeconds(30));
-    this.retry = Retry.of("secrets-" + providerId, RetryConfig.custom()
+    this.retry = Retry.of("secrets-" + providerId, RetryConfig.<Object>custom()
         .maxAttempts(attempts)
-        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(backoff, 2.0, 0.5))
-        .retryOnException(ProviderUnavailableException.class::isInstance)
+        .intervalBiFunction(interval(IntervalFunction.ofExponentialRandomBackoff(backoff, 2.0, 0.5)))
+        .retryOnException(Resilience::transient_)
         .failAfterMaxAttempts(false)
         .build());
     this.breaker = CircuitBreaker.of("secrets-" + providerId, CircuitBreakerConfig.custom()
@@ -44,24 +47,55 @@ final class Resilience {
         .slidingWindow(window, window, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
         .waitDurationInOpenState(waitOpen)
         .permittedNumberOfCallsInHalfOpenState(Math.min(3, window))
-        .recordException(ProviderUnavailableException.class::isInstance)
+        .recordException(Resilience::transient_)
         .clock(clock)
         .build());
   }
 
+  /**
+   * The wait before the next attempt: the jittered exponential backoff, or the store's
+   * {@code Retry-After} hint when it is longer (capped at
+   * {@link ProviderUnavailableException#MAX_HONOURED_RETRY_AFTER}).
+   */
+  static IntervalBiFunction<Object> interval(IntervalFunction backoff) {
+    return (attempt, outcome) -> {
+      long wait = backoff.apply(attempt);
+      if (outcome != null && outcome.isLeft() && outcome.getLeft() instanceof ProviderUnavailableException pu
+          && pu.retryAfter().isPresent()) {
+        long hinted = Math.min(pu.retryAfter().get().toMillis(),
+            ProviderUnavailableException.MAX_HONOURED_RETRY_AFTER.toMillis());
+        wait = Math.max(wait, hinted);
+      }
+      return wait;
+    };
+  }
+
   /** Runs a read: retried on transient failure, behind the breaker. */
-  <T> T read(Supplier<T> call) {
+  public <T> T read(Supplier<T> call) {
     return run(Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, call)));
   }
 
   /** Runs a write: behind the breaker, never retried (a write may not be idempotent). */
-  <T> T write(Supplier<T> call) {
+  public <T> T write(Supplier<T> call) {
     return run(CircuitBreaker.decorateSupplier(breaker, call));
+  }
+
+  /**
+   * Retried and counted by the breaker: {@link ProviderUnavailableException}, unless it is a TLS
+   * trust failure (a configuration problem that no retry fixes).
+   */
+  private static boolean transient_(Throwable e) {
+    return e instanceof ProviderUnavailableException && !Transport.isTlsTrustFailure(e);
   }
 
   private <T> T run(Supplier<T> decorated) {
     try {
       return decorated.get();
+    } catch (ProviderUnavailableException e) {
+      if (Transport.isTlsTrustFailure(e)) {
+        throw Transport.tlsTrustFailure("provider " + providerId, e);
+      }
+      throw e;
     } catch (CallNotPermittedException e) {
       throw new ProviderUnavailableException("Provider " + providerId + " is failing: its circuit breaker is"
           + " open after repeated failures and calls are refused for up to " + waitOpen.toSeconds()
@@ -71,7 +105,7 @@ final class Resilience {
   }
 
   /** The breaker's state name, for stats and tests: CLOSED, OPEN, HALF_OPEN. */
-  String breakerState() {
+  public String breakerState() {
     return breaker.getState().name();
   }
 }

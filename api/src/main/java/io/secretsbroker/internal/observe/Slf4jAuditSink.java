@@ -1,4 +1,4 @@
-package io.secretsbroker.internal;
+package io.secretsbroker.internal.observe;
 
 import io.secretsbroker.spi.AuditEvent;
 import io.secretsbroker.spi.AuditSink;
@@ -11,16 +11,16 @@ import org.slf4j.LoggerFactory;
  * client is built), misses and refreshes DEBUG, loads and rotations INFO, refusals, guard
  * violations, provider failures, stale values served and anomalies WARN. Thread-safe.
  */
-final class Slf4jAuditSink implements AuditSink {
+public final class Slf4jAuditSink implements AuditSink {
   static final String LOGGER = "io.secretsbroker.audit";
 
   private final Logger log;
 
-  Slf4jAuditSink() {
+  public Slf4jAuditSink() {
     this(LoggerFactory.getLogger(LOGGER));
   }
 
-  Slf4jAuditSink(Logger log) {
+  public Slf4jAuditSink(Logger log) {
     this.log = log;
   }
 

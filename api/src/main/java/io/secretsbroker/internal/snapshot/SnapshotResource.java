@@ -1,7 +1,8 @@
-package io.secretsbroker.internal;
+package io.secretsbroker.internal.snapshot;
 
 import java.lang.ref.WeakReference;
 import org.crac.Context;
+import org.crac.Core;
 import org.crac.Resource;
 
 /**
@@ -14,16 +15,35 @@ import org.crac.Resource;
  * resource holds the client weakly, so a client that is no longer used can still be collected.
  * Thread-safe.
  */
-final class SnapshotResource implements Resource {
-  private final WeakReference<CachingSecretsClient> client;
+public final class SnapshotResource implements Resource {
+  /** What a snapshot needs from a client. */
+  public interface Participant {
+    /** Zeroes and drops every cached value, synchronously. */
+    void beforeCheckpoint();
 
-  SnapshotResource(CachingSecretsClient client) {
+    /** Called after a restore (nothing needs reloading: names load again on next use). */
+    void afterRestore();
+  }
+
+  private final WeakReference<Participant> client;
+
+  private SnapshotResource(Participant client) {
     this.client = new WeakReference<>(client);
+  }
+
+  /**
+   * Registers {@code client} with the CRaC global context. Keep the returned resource strongly
+   * reachable from the client: the context holds it weakly.
+   */
+  public static SnapshotResource register(Participant client) {
+    SnapshotResource r = new SnapshotResource(client);
+    Core.getGlobalContext().register(r);
+    return r;
   }
 
   @Override
   public void beforeCheckpoint(Context<? extends Resource> context) {
-    CachingSecretsClient c = client.get();
+    Participant c = client.get();
     if (c != null) {
       c.beforeCheckpoint();
     }
@@ -31,7 +51,7 @@ final class SnapshotResource implements Resource {
 
   @Override
   public void afterRestore(Context<? extends Resource> context) {
-    CachingSecretsClient c = client.get();
+    Participant c = client.get();
     if (c != null) {
       c.afterRestore();
     }

@@ -1,4 +1,4 @@
-package io.secretsbroker.internal;
+package io.secretsbroker.internal.observe;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -1,0 +1,66 @@
+package io.secretsbroker.internal.cache;
+
+import io.secretsbroker.SecretValue;
+import io.secretsbroker.Subscription;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One cached answer for a caller's name: a value (with what {@code get} returns precomputed), a
+ * remembered not-found, or a failed cold load (dropped at once). Deadlines are ticker nanoseconds.
+ *
+ * <p>Immutable apart from the refresh bookkeeping, which is touched by one refresher at a time
+ * (the {@link #refreshing} flag) and read racily by hits (benign: at worst one extra refresh try).
+ */
+public final class Entry {
+  /** The owner of the cached bytes (callers get {@link SecretValue#view() views}); null for a negative entry. */
+  public final SecretValue value;
+  /** What {@code get()} returns; null when it must be computed (binary, JSON field). */
+  public final String text;
+  /** The JSON field an alias selects, or null. */
+  public final String field;
+  /** Not-found (kept for negative-ttl) or a failed cold load (dropped at once); null for a value. */
+  public final RuntimeException failure;
+  final long loadedAt;
+  final long expiresAt;
+  volatile long refreshAt;
+  final AtomicBoolean refreshing = new AtomicBoolean();
+  volatile boolean stale;
+  volatile boolean staleReported;
+  Subscription redaction; // set once, before the entry is published
+
+  Entry(SecretValue value, String text, String field, RuntimeException failure, long loadedAt,
+      long refreshAt, long expiresAt) {
+    this.value = value;
+    this.text = text;
+    this.field = field;
+    this.failure = failure;
+    this.loadedAt = loadedAt;
+    this.refreshAt = refreshAt;
+    this.expiresAt = expiresAt;
+  }
+
+  /** A failed cold load: handed to the callers that joined it, never kept. */
+  public static Entry failed(RuntimeException failure) {
+    return new Entry(null, null, null, failure, 0, Long.MAX_VALUE, 0);
+  }
+
+  public String versionId() {
+    return value == null ? null : value.versionId();
+  }
+
+  /** Stops masking this entry's value (idempotent). */
+  void release() {
+    Subscription r = redaction;
+    if (r != null) {
+      r.close();
+    }
+  }
+
+  /** Stops masking and zeroes the value: for an entry no reader will use again. */
+  void discard() {
+    release();
+    if (value != null) {
+      value.wipe();
+    }
+  }
+}

@@ -1,0 +1,425 @@
+package io.secretsbroker.internal.cache;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.secretsbroker.ClientClosedException;
+import io.secretsbroker.Redactor;
+import io.secretsbroker.SecretNotFoundException;
+import io.secretsbroker.SecretValue;
+import io.secretsbroker.SecretsException;
+import io.secretsbroker.Ticker;
+import io.secretsbroker.internal.observe.CacheEvents;
+import io.secretsbroker.spi.SecretRecord;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cache of one client: caller's name to {@link Entry}.
+ *
+ * <p>Design note.
+ * <ul>
+ *   <li><b>Storage</b>: a size-bounded Caffeine {@link AsyncCache}. Futures, not values, live in
+ *       the map, so no provider I/O runs under a map lock. The futures never complete
+ *       exceptionally: a failure is an {@link Entry} holding it.
+ *   <li><b>Single flight</b>: a cold read {@linkplain #claim claims} the key by inserting an
+ *       incomplete future with {@code putIfAbsent} and loads on its own thread; every concurrent
+ *       reader of that key, {@code get} or batch, joins the same future: N callers, one call.
+ *   <li><b>Time</b>: each entry carries its refresh time (refresh-after jittered ±10%, and no later
+ *       than two thirds of the way to a lease or expiry date) and its expiry (max-stale, or the
+ *       value's own expiry if sooner; negative-ttl for not-found), on the monotonic {@link Ticker};
+ *       the wall {@link Clock} only converts a store's expiry date. Expired entries are dropped by
+ *       the read that finds them and by a sweep (at most once a second), which zeroes them.
+ *   <li><b>Refresh ahead</b>: the first hit past the refresh time hands one reload to the executor
+ *       (a per-entry flag keeps it to one). Every install after a load is a compare-and-set
+ *       ({@code replace(key, old, new)}): a concurrent rotate, refresh or wipe always wins, and the
+ *       losing result is zeroed. A reader never waits.
+ *   <li><b>Stale on error</b>: a failed refresh keeps the entry, marked stale, backing off before the
+ *       next try; it still expires on time.
+ *   <li><b>Negative cache</b>: not-found is an entry that expires after negative-ttl.
+ *   <li><b>Hot path</b>: {@link #hit} is a Caffeine read, a ticker read, a counter bump and a few
+ *       field reads; it allocates nothing and takes no lock.
+ *   <li><b>Closing</b>: {@link #close} zeroes everything; a load that completes afterwards is
+ *       zeroed too and its callers get {@link ClientClosedException}.
+ *   <li><b>Redaction and wiping</b>: each value is registered with the {@link Redactor} when its
+ *       entry is built and released when the entry leaves; evicted or expired values are zeroed,
+ *       replaced ones are not (a caller may still hold a view).
+ * </ul>
+ * Thread-safe.
+ */
+public final class SecretCache {
+  private static final Logger log = LoggerFactory.getLogger("io.secretsbroker.SecretsClient");
+
+  /** Reloads one name in the background (resolving it again); throws on failure. */
+  @FunctionalInterface
+  public interface Reloader {
+    Entry reload(String name);
+  }
+
+  /** Told when a reload that is now cached carries a new version. */
+  @FunctionalInterface
+  public interface VersionListener {
+    void changed(String name, String previousVersion, Entry fresh, String caller);
+  }
+
+  /**
+   * Single flight: the future a cold reader of a name waits on.
+   *
+   * @param owned whether this caller inserted it and must complete it (exactly one caller does)
+   * @param expiredVersion the version of an expired entry the claim replaced, to announce a change
+   */
+  public record Claim(CompletableFuture<Entry> future, boolean owned, String expiredVersion) {}
+
+  private final CacheSettings settings;
+  private final Ticker ticker;
+  private final Clock clock;
+  private final Executor executor;
+  private final CacheEvents events;
+  private final String providerId;
+  private final AsyncCache<String, Entry> cache;
+  private Reloader reloader;
+  private VersionListener versions;
+  private volatile long nextSweep;
+  private volatile boolean closed;
+
+  public SecretCache(CacheSettings settings, Ticker ticker, Clock clock, Executor executor, CacheEvents events,
+      String providerId) {
+    this.settings = settings;
+    this.ticker = ticker;
+    this.clock = clock;
+    this.executor = executor;
+    this.events = events;
+    this.providerId = providerId;
+    this.cache = Caffeine.newBuilder()
+        .maximumSize(settings.maxSize())
+        .executor(this::maintain)
+        .removalListener(this::onRemoval)
+        .buildAsync();
+  }
+
+  /** Wires the client's reload and announcement steps (once, before the first read). */
+  public void bind(Reloader reloader, VersionListener versions) {
+    this.reloader = reloader;
+    this.versions = versions;
+  }
+
+  /** The Caffeine map itself, for the rotation code that installs entries directly. */
+  public AsyncCache<String, Entry> store() {
+    return cache;
+  }
+
+  public long now() {
+    return ticker.read();
+  }
+
+  /**
+   * Caffeine's maintenance: on the client's executor, or on the calling thread once that executor
+   * refuses work (it is shut down at close while a load may still complete).
+   */
+  private void maintain(Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException refused) {
+      task.run();
+    }
+  }
+
+  // ---------------------------------------------------------------- hits
+
+  /** The usable cached entry for {@code name}, counted as a hit, or null (cold, expired, in flight). */
+  public Entry hit(String name) {
+    CompletableFuture<Entry> f = cache.getIfPresent(name);
+    Entry e = f == null ? null : f.getNow(null);
+    long t;
+    if (e != null && e.failure == null && (t = ticker.read()) < e.expiresAt) {
+      events.hit(name, e.versionId());
+      if (e.stale) {
+        boolean first = !e.staleReported;
+        e.staleReported = true;
+        events.staleServed(name, e.versionId(), first);
+      }
+      if (t >= e.refreshAt && e.refreshing.compareAndSet(false, true)) {
+        startRefresh(name, f, e);
+      }
+      return e;
+    }
+    return null;
+  }
+
+  /** Hands one reload to the executor; a reader never fails because of it. */
+  private void startRefresh(String name, CompletableFuture<Entry> f, Entry e) {
+    try {
+      executor.execute(() -> backgroundRefresh(name, f, e));
+    } catch (RuntimeException rejected) {
+      e.refreshing.set(false);
+      log.warn("Could not start a background refresh of secret '{}' ({}); serving the cached version", safe(name),
+          rejected.getClass().getSimpleName());
+    }
+  }
+
+  /** Never throws: installs by compare-and-set, or marks the old entry stale and backs off. */
+  private void backgroundRefresh(String name, CompletableFuture<Entry> f, Entry old) {
+    Entry fresh;
+    try {
+      fresh = reloader.reload(name);
+    } catch (RuntimeException ex) {
+      old.stale = true;
+      old.refreshAt = ticker.read() + settings.retryBackoffNanos();
+      old.refreshing.set(false);
+      log.warn("Refresh of secret '{}' from {} failed ({}); serving the cached version {} until"
+          + " secrets.cache.max-stale runs out", safe(name), providerId, describe(ex), old.versionId());
+      return;
+    }
+    if (cache.asMap().replace(name, f, CompletableFuture.completedFuture(fresh))) {
+      changed(name, old.versionId(), fresh, null);
+    } else {
+      fresh.discard(); // rotated, refreshed, invalidated or closed meanwhile: that outcome stands
+    }
+    sweepExpired(false);
+  }
+
+  // ---------------------------------------------------------------- cold reads
+
+  /**
+   * One cold read: joins the name's load in flight, or claims the name and runs {@code load} on
+   * this thread. Returns the entry (announcing a new version over an expired one) or throws what
+   * it holds.
+   */
+  public Entry load(String name, Supplier<Entry> load, String caller) {
+    Claim claim = claim(name); // before the sweep, so an expired entry's version is seen and compared
+    sweepExpired(false);
+    CompletableFuture<Entry> f = claim.future();
+    if (claim.owned()) {
+      try {
+        f.complete(load.get());
+      } catch (RuntimeException ex) {
+        fail(name, f, ex);
+      }
+    }
+    Entry e = check(afterLoad(name, f, f.join()));
+    if (claim.owned()) {
+      changed(name, claim.expiredVersion(), e, caller);
+    }
+    return e;
+  }
+
+  /**
+   * The cached or in-flight future for {@code name}, or a new incomplete one this caller owns. An
+   * entry past its expiry is removed first (compare-and-remove, so a concurrent writer wins).
+   */
+  public Claim claim(String name) {
+    String expiredVersion = null;
+    for (;;) {
+      CompletableFuture<Entry> f = cache.getIfPresent(name);
+      Entry done = f == null ? null : f.getNow(null);
+      if (done != null && ticker.read() >= done.expiresAt) {
+        if (cache.asMap().remove(name, f) && done.value != null) {
+          expiredVersion = done.versionId();
+        }
+        continue;
+      }
+      if (f != null) {
+        return new Claim(f, false, null);
+      }
+      CompletableFuture<Entry> mine = new CompletableFuture<>();
+      if (cache.asMap().putIfAbsent(name, mine) == null) {
+        return new Claim(mine, true, expiredVersion);
+      }
+    }
+  }
+
+  /**
+   * A claimed load failed: completes the future normally with the failure (so Caffeine does not
+   * log it and joiners see the same error) and drops it at once.
+   */
+  public void fail(String name, CompletableFuture<Entry> mine, RuntimeException ex) {
+    mine.complete(Entry.failed(ex));
+    cache.asMap().remove(name, mine);
+  }
+
+  /**
+   * A load finished: if the cache was closed meanwhile, the result is dropped and zeroed (nobody
+   * else would wipe it) and the caller gets {@link ClientClosedException}.
+   */
+  public Entry afterLoad(String name, CompletableFuture<Entry> f, Entry e) {
+    if (closed) {
+      cache.asMap().remove(name, f);
+      e.discard();
+      throw closedError();
+    }
+    return e;
+  }
+
+  /** Announces a new version when {@code previousVersion} is known and differs. */
+  public void changed(String name, String previousVersion, Entry fresh, String caller) {
+    if (previousVersion != null && fresh.value != null && !previousVersion.equals(fresh.versionId())) {
+      versions.changed(name, previousVersion, fresh, caller);
+    }
+  }
+
+  /** Throws what a failed entry holds: a fresh not-found per caller, or the cold load's error. */
+  public static Entry check(Entry e) {
+    RuntimeException failure = e.failure;
+    if (failure == null) {
+      return e;
+    }
+    if (failure instanceof SecretNotFoundException) {
+      throw new SecretNotFoundException(failure.getMessage(), failure);
+    }
+    throw failure;
+  }
+
+  // ---------------------------------------------------------------- installs
+
+  /**
+   * Installs {@code fresh} only if the entry cached for {@code name} is still {@code expected}
+   * (null: nothing cached). On a lost race {@code fresh} is zeroed and false returned.
+   */
+  public boolean replace(String name, CompletableFuture<Entry> expected, Entry fresh) {
+    CompletableFuture<Entry> next = CompletableFuture.completedFuture(fresh);
+    boolean installed = expected == null
+        ? cache.asMap().putIfAbsent(name, next) == null
+        : cache.asMap().replace(name, expected, next);
+    if (!installed) {
+      fresh.discard();
+      return false;
+    }
+    afterLoad(name, next, fresh);
+    return true;
+  }
+
+  /** Installs {@code e} unconditionally (a write this client made: rotation). */
+  public void install(String name, Entry e) {
+    cache.put(name, CompletableFuture.completedFuture(e));
+  }
+
+  /** Drops {@code name}. */
+  public void invalidate(String name) {
+    cache.synchronous().invalidate(name);
+  }
+
+  /** The future cached for {@code name} (complete or in flight), or null. */
+  public CompletableFuture<Entry> current(String name) {
+    return cache.getIfPresent(name);
+  }
+
+  // ---------------------------------------------------------------- entries
+
+  /** An entry for a loaded value (registered with the redactor). The record's array is taken over. */
+  public Entry entryFor(String name, String field, SecretRecord record) {
+    SecretValue value = SecretValue.of(name, record);
+    long t = ticker.read();
+    long jittered = (long) (settings.refreshAfterNanos() * (0.9 + 0.2 * ThreadLocalRandom.current().nextDouble()));
+    long refreshAt = t + jittered;
+    long expiresAt = t + settings.maxStaleNanos();
+    if (record.expiresOn() != null) {
+      // the store's date is wall time: convert the time left into the ticker's frame once
+      long leftMillis = Math.max(0, record.expiresOn().toEpochMilli() - clock.millis());
+      long validFor = Math.min(settings.maxStaleNanos(), Math.min(leftMillis, Long.MAX_VALUE / 1_000_000L) * 1_000_000L);
+      refreshAt = Math.min(refreshAt, t + validFor * 2 / 3);
+      expiresAt = Math.min(expiresAt, t + validFor);
+    }
+    String text = null;
+    if (field == null) {
+      try {
+        text = value.asString();
+      } catch (SecretsException binary) {
+        text = null; // get() will explain that the value is binary
+      }
+    }
+    Entry e = new Entry(value, text, field, null, t, refreshAt, expiresAt);
+    e.redaction = Redactor.global().protect(value);
+    return e;
+  }
+
+  /** A remembered not-found, kept for negative-ttl. */
+  public Entry notFound(SecretNotFoundException nf) {
+    long t = ticker.read();
+    return new Entry(null, null, null, nf, t, Long.MAX_VALUE, t + settings.negativeTtlNanos());
+  }
+
+  // ---------------------------------------------------------------- removal
+
+  /**
+   * Drops entries past their expiry (zeroing them through {@link #onRemoval}), at most once a
+   * second unless forced.
+   */
+  public void sweepExpired(boolean force) {
+    long t = ticker.read();
+    if (!force && t < nextSweep) {
+      return;
+    }
+    nextSweep = t + 1_000_000_000L;
+    cache.asMap().forEach((key, f) -> {
+      Entry e = f.getNow(null);
+      if (e != null && t >= e.expiresAt) {
+        cache.asMap().remove(key, f);
+      }
+    });
+  }
+
+  /** Stops masking a value that left; zeroes it when evicted for size or expired. */
+  private void onRemoval(String key, Entry e, RemovalCause cause) {
+    if (e == null) {
+      return;
+    }
+    e.release();
+    if (e.value != null && (cause.wasEvicted() || ticker.read() >= e.expiresAt)) {
+      e.value.wipe();
+    }
+  }
+
+  /** Drops expired entries and runs Caffeine's pending maintenance now (tests). */
+  public void cleanUp() {
+    sweepExpired(true);
+    cache.synchronous().cleanUp();
+  }
+
+  /** Zeroes every cached value, stops masking it and empties the cache, synchronously. */
+  public void wipeAll() {
+    for (CompletableFuture<Entry> f : cache.asMap().values()) {
+      Entry e = f.getNow(null);
+      if (e != null) {
+        e.discard();
+      }
+    }
+    cache.synchronous().invalidateAll();
+  }
+
+  /** From now on every load that completes is zeroed; then wipes everything. */
+  public void close() {
+    closed = true;
+    wipeAll();
+  }
+
+  /** Seconds since the cached value of {@code name} was loaded, or NaN. */
+  public double ageSeconds(String name) {
+    CompletableFuture<Entry> f = cache.asMap().get(name);
+    Entry e = f == null ? null : f.getNow(null);
+    if (e == null || e.value == null) {
+      return Double.NaN;
+    }
+    return (ticker.read() - e.loadedAt) / 1e9;
+  }
+
+  public ClientClosedException closedError() {
+    return new ClientClosedException("This SecretsClient (provider " + providerId + ") is closed. Build a new one,"
+        + " or use Secrets.client().");
+  }
+
+  /** An exception for a log line: its type and message, redacted (a provider's text may echo a value). */
+  public static String describe(Throwable ex) {
+    return ex.getClass().getSimpleName() + ": " + safe(ex.getMessage());
+  }
+
+  /** Text for a log line, through the live-value redactor. */
+  public static String safe(String text) {
+    return Redactor.global().redact(text);
+  }
+}

@@ -1,6 +1,5 @@
 package io.secretsbroker.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
@@ -16,11 +15,12 @@ import io.secretsbroker.SecretsClient;
 import io.secretsbroker.SecretsException;
 import io.secretsbroker.Subscription;
 import io.secretsbroker.VersionStage;
+import io.secretsbroker.internal.rotate.Rotator;
+import io.secretsbroker.internal.rotate.StageCache;
 import io.secretsbroker.spi.AuditEvent.Outcome;
 import io.secretsbroker.spi.AuditEvent.Type;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretRecord;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,8 +79,8 @@ import org.slf4j.LoggerFactory;
  *       The allowlist is checked on the miss path only (a name in the cache has passed it).
  *   <li><b>Rotation</b>: a reload that returns a new version id, once it is in the cache,
  *       announces it to listeners on the executor (so a listener that reads the name sees the new
- *       value). {@code rotate} writes, verifies, and restores the previous value on failure;
- *       announcements for a name are held back while it rotates, so listeners see the outcome
+ *       value). {@code rotate} is {@link Rotator}'s stage, apply, verify, promote (compare-and-set);
+ *       PREVIOUS/PENDING reads are cached in a {@link StageCache}; announcements for a name are held back while it rotates, so listeners see the outcome
  *       once.
  *   <li><b>Audit</b>: every cold-path step (miss, load, refresh, rotation, refusal, provider
  *       failure, first stale serve) becomes an {@link io.secretsbroker.spi.AuditEvent} through
@@ -152,6 +152,8 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
   private volatile long nextSweep;
   private final Map<String, List<Consumer<SecretValue>>> listeners = new ConcurrentHashMap<>();
   private final Set<String> rotating = ConcurrentHashMap.newKeySet();
+  private final Rotator rotator;
+  private final StageCache stages;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder loads = new LongAdder();
@@ -190,6 +192,18 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
         .executor(this::maintain)
         .removalListener(this::onRemoval)
         .buildAsync();
+    this.rotator = new Rotator(provider, new Rotator.Calls() {
+      @Override
+      public <T> T read(java.util.function.Supplier<T> call) {
+        return resilience.read(call);
+      }
+
+      @Override
+      public <T> T write(java.util.function.Supplier<T> call) {
+        return resilience.write(call);
+      }
+    });
+    this.stages = new StageCache(this::now, refreshAfterNanos);
     this.snapshot = new SnapshotResource(this);
     Core.getGlobalContext().register(snapshot);
   }
@@ -237,8 +251,8 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
       throw closedError();
     }
     Names.Target target = resolve(name, null);
-    SecretRecord r = resilience.read(() -> provider.fetchStage(target.providerName(), stage));
-    return SecretValue.of(name, r);
+    return stages.get(name, stage,
+        () -> SecretValue.of(name, resilience.read(() -> provider.fetchStage(target.providerName(), stage))));
   }
 
   private Entry entry(String name) {
@@ -593,6 +607,10 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     }
   }
 
+  /**
+   * Stage, apply, verify, promote with a compare-and-set: {@link Rotator}. Announcements of the name
+   * are held back while it rotates; the promoted version is cached and announced once.
+   */
   @Override
   public SecretValue rotate(String name, Rotation rotation) {
     if (closed) {
@@ -602,99 +620,31 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     String caller = audit.enabled() ? Audit.caller() : null;
     long start = System.nanoTime();
     Names.Target target = resolve(name, caller);
-    String providerName = target.providerName();
     if (!rotating.add(name)) {
       throw new RotationFailedException("Secret '" + name + "' is already being rotated by this client;"
           + " wait for that rotation to finish.");
     }
-    SecretRecord before = null; // the raw bytes of the previous value: zeroed when rotate returns
     try {
-      try {
-        before = resilience.read(() -> provider.fetch(providerName));
-      } catch (SecretNotFoundException nf) {
-        before = null;
-      }
-      SecretValue current = before == null ? null : SecretValue.of(name, copy(before));
-      byte[] candidate = candidate(name, target, current, rotation);
-      SecretRecord written = resilience.write(() -> provider.put(providerName, candidate));
-      SecretValue writtenValue = SecretValue.of(name, copy(written));
-      try {
-        rotation.verify(writtenValue);
-      } catch (Exception ex) {
-        RotationFailedException failure = restore(name, target, before, written, ex);
-        audit.event(Type.ROTATION_WRITTEN, name, written.versionId(), Outcome.FAILED, System.nanoTime() - start,
-            caller, ex, "verification failed; see the exception for what was restored");
-        throw failure;
-      }
-      Entry e = entryFor(name, target, written);
+      Rotator.Outcome done = rotator.rotate(name, target.providerName(), target.field(), rotation);
+      Entry e = entryFor(name, target, done.promoted());
       cache.put(name, CompletableFuture.completedFuture(e));
+      stages.invalidate(name);
       rotating.remove(name);
-      audit.event(Type.ROTATION_WRITTEN, name, written.versionId(), Outcome.OK, System.nanoTime() - start, caller,
-          null, before == null ? "first version" : "previous version " + before.versionId());
+      audit.event(Type.ROTATION_WRITTEN, name, e.versionId(), Outcome.OK, System.nanoTime() - start, caller,
+          null, "previous version " + done.previousVersionId() + (done.resumed() ? ", resumed pending" : ""));
       announce(name, e.value);
       return e.value;
+    } catch (RotationFailedException ex) {
+      stages.invalidate(name);
+      audit.event(Type.ROTATION_WRITTEN, name, null, Outcome.FAILED, System.nanoTime() - start, caller,
+          ex.getCause() instanceof Exception why ? why : ex, "not promoted; see the exception for what was undone");
+      throw ex;
     } catch (SecretsException ex) {
-      if (!(ex instanceof RotationFailedException)) {
-        audit.event(Type.PROVIDER_FAILURE, name, null, Outcome.FAILED, System.nanoTime() - start, caller, ex,
-            "rotate");
-      }
+      audit.event(Type.PROVIDER_FAILURE, name, null, Outcome.FAILED, System.nanoTime() - start, caller, ex,
+          "rotate");
       throw ex;
     } finally {
       rotating.remove(name);
-      if (before != null) {
-        java.util.Arrays.fill(before.value(), (byte) 0);
-      }
-    }
-  }
-
-  private static SecretRecord copy(SecretRecord r) {
-    return new SecretRecord(r.name(), r.versionId(), r.value().clone(), r.createdOn(), r.expiresOn(), r.metadata());
-  }
-
-  /** The new value: the whole secret, or, for an alias with a field, the JSON with that field replaced. */
-  private static byte[] candidate(String name, Names.Target target, SecretValue current, Rotation rotation) {
-    String next = rotation.generate(current);
-    if (target.field() == null) {
-      return next.getBytes(StandardCharsets.UTF_8);
-    }
-    if (current == null) {
-      throw new RotationFailedException("Secret '" + name + "' maps to field '" + target.field() + "' of "
-          + target.providerName() + ", which does not exist; create it before rotating a field of it.");
-    }
-    current.field(target.field()); // throws, naming the field, when the JSON has no such field
-    try {
-      ObjectNode json = (ObjectNode) Json.mapper().readTree(current.asBytes());
-      json.put(target.field(), next);
-      return Json.mapper().writeValueAsBytes(json);
-    } catch (java.io.IOException ex) {
-      throw new RotationFailedException("Could not rewrite field '" + target.field() + "' of secret '" + name
-          + "'; nothing was written.", ex);
-    }
-  }
-
-  private RotationFailedException restore(String name, Names.Target target, SecretRecord before,
-      SecretRecord written, Exception cause) {
-    String why = cause.getClass().getSimpleName();
-    if (before == null) {
-      return new RotationFailedException("Verification of the new value of secret '" + name + "' failed (" + why
-          + "). The secret had no previous value, so the unverified version " + written.versionId()
-          + " stays current; rotate again once the target system accepts it.", cause);
-    }
-    try {
-      SecretRecord restored = resilience.write(() -> provider.put(target.providerName(), before.value().clone()));
-      cache.put(name, CompletableFuture.completedFuture(entryFor(name, target, restored)));
-      log.warn("Rotation of secret '{}' failed verification; previous value restored as version {}", name,
-          restored.versionId());
-      return new RotationFailedException("Verification of the new value of secret '" + name + "' failed (" + why
-          + "); the previous value was written back as the current version " + restored.versionId()
-          + ". Nothing was lost; fix the verifier's target and rotate again.", cause);
-    } catch (RuntimeException restoreFailure) {
-      cause.addSuppressed(restoreFailure);
-      cache.synchronous().invalidate(name);
-      return new RotationFailedException("Verification of the new value of secret '" + name + "' failed (" + why
-          + ") and writing the previous value back also failed (" + restoreFailure.getClass().getSimpleName()
-          + "). The unverified version " + written.versionId() + " is current; the previous value is still"
-          + " stored as version " + before.versionId() + ". Restore it from there or rotate again.", cause);
     }
   }
 
@@ -710,6 +660,7 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
     CompletableFuture<Entry> f = cache.getIfPresent(name);
     Entry old = f == null ? null : f.getNow(null);
     Entry fresh = load(name, target, Type.REFRESH, caller);
+    stages.invalidate(name);
     cache.put(name, CompletableFuture.completedFuture(fresh));
     rotationSeen(name, old, fresh, caller);
     check(fresh);
@@ -748,6 +699,7 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
       }
     }
     cache.synchronous().invalidateAll();
+    stages.clear();
   }
 
   /** CRaC / SnapStart: nothing secret may be in the snapshot. */

@@ -314,7 +314,8 @@ final class LocalFileProvider implements SecretProvider {
       root.set(name, wrapper);
       root.remove(key);
       return new Written(LocalSecretsFormat.render(root),
-          new SecretRecord(name, pendingVersionId, candidate.value(), clock.instant()));
+          new SecretRecord(name, pendingVersionId, candidate.value(), clock.instant(), null,
+              Map.of("previousVersion", expectedCurrentVersionId)));
     });
   }
 

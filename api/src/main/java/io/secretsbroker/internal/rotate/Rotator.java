@@ -299,7 +299,12 @@ public final class Rotator {
     if (field == null) {
       return next.getBytes(StandardCharsets.UTF_8);
     }
-    current.field(field); // throws, naming the field, when the JSON has no such field
+    try {
+      current.field(field); // not a JSON object, or no such field
+    } catch (SecretsException noField) {
+      throw new RotationFailedException("Cannot rotate field '" + field + "' of secret '" + providerName + "': "
+          + noField.getMessage() + " Nothing was written.", noField);
+    }
     JsonNode tree;
     byte[] raw = current.asBytes();
     try {

@@ -145,8 +145,11 @@ final class FakeProvider implements SecretProvider {
     return true;
   }
 
+  final AtomicInteger stageReads = new AtomicInteger();
+
   @Override
   public synchronized SecretRecord fetchStage(String name, io.secretsbroker.VersionStage stage) {
+    stageReads.incrementAndGet();
     List<SecretRecord> list = versions.get(name);
     if (list == null) {
       throw new SecretNotFoundException("Secret '" + name + "' not found in fake");

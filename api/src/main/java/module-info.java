@@ -36,5 +36,4 @@ module io.secretsbroker {
   uses io.secretsbroker.spi.AuditSink;
 
   provides io.secretsbroker.spi.SecretsClientFactory with io.secretsbroker.internal.client.ClientFactory;
-  provides io.secretsbroker.spi.SecretProviderFactory with io.secretsbroker.internal.local.LocalFileProviderFactory;
 }

@@ -19,7 +19,17 @@ import java.util.function.Function;
  *
  * If apply or verify throws, the candidate is never promoted: the target is put back, the pending
  * candidate is discarded, the current version is untouched and {@link RotationFailedException} is
- * thrown; nothing is lost.
+ * thrown; nothing is lost. If another writer promoted a version after this rotation read the current
+ * one, the promotion is refused (compare-and-set) with {@link RotationConflictException}, the
+ * candidate is discarded and the target is set to the winner's value.
+ *
+ * <p><b>A pending candidate left behind</b> (a rotator that died between stage and promote) is found
+ * by the next {@code rotate} of that secret; {@link Builder#onPending(Pending)} says what it does
+ * with it. The default, {@link Pending#RESUME}, is what the AWS rotation-Lambda contract does: the
+ * candidate may already be set on the target, so it is applied again (apply must be idempotent),
+ * verified and promoted, instead of generating another value the target has never seen.
+ *
+ * <p>Immutable and thread-safe; one instance may drive any number of rotations.
  */
 public final class Rotation {
   /** Letters and digits: safe in connection strings, shells and URLs. */
@@ -28,6 +38,18 @@ public final class Rotation {
   public static final int DEFAULT_LENGTH = 32;
 
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** What {@code rotate} does with a pending candidate it finds (left by a rotator that died). */
+  public enum Pending {
+    /**
+     * Apply, verify and promote the pending candidate (the default). A candidate staged from a
+     * version that is no longer current is discarded instead: it was built from a value that was
+     * replaced since, so promoting it would lose that write.
+     */
+    RESUME,
+    /** Discard the pending candidate and rotate afresh with a newly generated value. */
+    DISCARD
+  }
 
   /** Checks a freshly written value; throw to reject it. */
   @FunctionalInterface
@@ -38,6 +60,7 @@ public final class Rotation {
   private final Function<SecretValue, String> generator;
   private final Verifier verify;
   private final RotationTarget target;
+  private final Pending pending;
 
   private Rotation(Builder b) {
     if (b.generator != null) {
@@ -49,6 +72,7 @@ public final class Rotation {
     }
     this.verify = b.verify;
     this.target = b.target;
+    this.pending = b.pending;
   }
 
   /** Random 32-character value, no verification. */
@@ -99,6 +123,11 @@ public final class Rotation {
     }
   }
 
+  /** What a rotation does with a pending candidate it finds: {@link Pending#RESUME} unless set. */
+  public Pending pending() {
+    return pending;
+  }
+
   /** Whether a target was given (so that a failed rotation must put it back). */
   public boolean hasTarget() {
     return target != null;
@@ -125,8 +154,18 @@ public final class Rotation {
     private RotationTarget target;
     private String alphabet = DEFAULT_ALPHABET;
     private int length = DEFAULT_LENGTH;
+    private Pending pending = Pending.RESUME;
 
     private Builder() {}
+
+    /**
+     * What to do with a pending candidate found when the rotation starts (left by a rotator that
+     * died between stage and promote). Default {@link Pending#RESUME}.
+     */
+    public Builder onPending(Pending pending) {
+      this.pending = Objects.requireNonNull(pending, "pending");
+      return this;
+    }
 
     /** Replaces the random generator. */
     public Builder generator(Function<SecretValue, String> generator) {

@@ -49,7 +49,8 @@ public final class ProviderRegistry {
       throw new ConfigurationException("No secret provider for scheme '" + uri.scheme() + "' in secrets.provider="
           + uri + ". Schemes on the classpath: " + (factories.isEmpty() ? "none" : String.join(", ", factories.keySet()))
           + ". Add the provider's module (secretsbroker-aws for aws://, secretsbroker-azure for azure://,"
-          + " secretsbroker-vault for vault://, secretsbroker-testkit for memory://) or fix the scheme."
+          + " secretsbroker-vault for vault://, secretsbroker-local for local://, secretsbroker-testkit for memory://)"
+          + " or fix the scheme."
           + (Suggest.nearest(uri.scheme(), factories.keySet()) == null ? ""
               : " " + Suggest.didYouMean(uri.scheme(), factories.keySet())));
     }

@@ -89,6 +89,9 @@ public interface SecretProvider extends AutoCloseable {
 
   /**
    * The version of {@code name} in {@code stage}. The default knows only {@link VersionStage#CURRENT}.
+   * A {@link VersionStage#PENDING} record should carry, where the store can keep it, the metadata
+   * entry {@code stagedFrom} = the current version it was staged from: the portable rotation then
+   * resumes a left-over candidate only if that version is still current, and discards it otherwise.
    *
    * @throws SecretNotFoundException when the store has no version in that stage
    */

@@ -418,12 +418,13 @@ class DefaultSecretsClientTest {
       throw new IllegalStateException("database refused the login");
     }).build()))
         .isInstanceOf(RotationFailedException.class)
-        .hasMessageContaining("written back")
+        .hasMessageContaining("never replaced")
         .hasMessageNotContaining("old-password");
 
     assertThat(provider.current("db")).isEqualTo("old-password");
     assertThat(c.get("db")).isEqualTo("old-password");
-    assertThat(provider.versions.get("db")).hasSize(3); // old, candidate, restored: nothing lost
+    assertThat(provider.versions.get("db")).hasSize(1); // the candidate was only ever pending
+    assertThat(provider.pending).isEmpty(); // and it was discarded
     assertThat(seen).isEmpty();
   }
 

@@ -132,10 +132,96 @@ final class FakeProvider implements SecretProvider {
     return new SecretRecord(name, v, value.clone(), Instant.EPOCH);
   }
 
+  // ---------------------------------------------------------------- staging (compare-and-set)
+
+  /** name -> the pending candidate; its metadata records the version it was staged from. */
+  final Map<String, SecretRecord> pending = new ConcurrentHashMap<>();
+  final AtomicInteger stages = new AtomicInteger();
+  final AtomicInteger promotes = new AtomicInteger();
+  final AtomicInteger discards = new AtomicInteger();
+  private final AtomicInteger pendingIds = new AtomicInteger();
+
+  @Override
+  public boolean supportsStaging() {
+    return true;
+  }
+
+  final AtomicInteger stageReads = new AtomicInteger();
+
+  @Override
+  public synchronized SecretRecord fetchStage(String name, io.secretsbroker.VersionStage stage) {
+    stageReads.incrementAndGet();
+    List<SecretRecord> list = versions.get(name);
+    if (list == null) {
+      throw new SecretNotFoundException("Secret '" + name + "' not found in fake");
+    }
+    switch (stage) {
+      case CURRENT:
+        return handOut(list.get(list.size() - 1));
+      case PREVIOUS:
+        if (list.size() < 2) {
+          throw new SecretNotFoundException("Secret '" + name + "' has no previous version in fake");
+        }
+        return handOut(list.get(list.size() - 2));
+      default:
+        SecretRecord p = pending.get(name);
+        if (p == null) {
+          throw new SecretNotFoundException("Secret '" + name + "' has no pending version in fake");
+        }
+        return handOut(p);
+    }
+  }
+
+  @Override
+  public SecretRecord stage(String name, String expectedCurrentVersionId, byte[] value) {
+    stages.incrementAndGet();
+    pass();
+    synchronized (this) {
+      List<SecretRecord> list = versions.get(name);
+      if (list == null) {
+        throw new SecretNotFoundException("Secret '" + name + "' not found in fake");
+      }
+      String current = list.get(list.size() - 1).versionId();
+      if (!current.equals(expectedCurrentVersionId)) {
+        throw new io.secretsbroker.RotationConflictException("Secret '" + name + "' is at version " + current);
+      }
+      SecretRecord p = new SecretRecord(name, "p" + pendingIds.incrementAndGet(), value.clone(), Instant.EPOCH,
+          null, Map.of("stagedFrom", current));
+      pending.put(name, p);
+      return new SecretRecord(name, p.versionId(), value.clone(), Instant.EPOCH, null, p.metadata());
+    }
+  }
+
+  @Override
+  public SecretRecord promote(String name, String pendingVersionId, String expectedCurrentVersionId) {
+    promotes.incrementAndGet();
+    pass();
+    synchronized (this) {
+      List<SecretRecord> list = versions.get(name);
+      String current = list.get(list.size() - 1).versionId();
+      SecretRecord p = pending.get(name);
+      if (!current.equals(expectedCurrentVersionId) || p == null || !p.versionId().equals(pendingVersionId)) {
+        throw new io.secretsbroker.RotationConflictException("Secret '" + name + "' is at version " + current);
+      }
+      pending.remove(name);
+      String v = set(name, p.value().clone());
+      return new SecretRecord(name, v, p.value().clone(), Instant.EPOCH);
+    }
+  }
+
+  @Override
+  public synchronized void discardPending(String name, String pendingVersionId) {
+    discards.incrementAndGet();
+    SecretRecord p = pending.get(name);
+    if (p != null && p.versionId().equals(pendingVersionId)) {
+      pending.remove(name);
+    }
+  }
+
   private SecretRecord handOut(SecretRecord r) {
     byte[] copy = r.value().clone();
     handedOut.add(copy);
-    return new SecretRecord(r.name(), r.versionId(), copy, r.createdOn());
+    return new SecretRecord(r.name(), r.versionId(), copy, r.createdOn(), r.expiresOn(), r.metadata());
   }
 
   String current(String name) {

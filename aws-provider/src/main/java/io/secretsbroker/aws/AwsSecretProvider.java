@@ -1,9 +1,11 @@
 package io.secretsbroker.aws;
 
 import io.secretsbroker.ConfigurationException;
+import io.secretsbroker.RotationConflictException;
 import io.secretsbroker.SecretAccessDeniedException;
 import io.secretsbroker.SecretNotFoundException;
 import io.secretsbroker.SecretsException;
+import io.secretsbroker.VersionStage;
 import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretNames;
 import io.secretsbroker.spi.SecretProvider;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -23,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -64,6 +68,22 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  *       {@code AWSPREVIOUS}), then {@code AWSPENDING} is taken off the new version. A caller that
  *       wants to verify before promoting calls the two steps itself: until {@link #promote},
  *       {@code AWSCURRENT} is untouched.
+ *   <li><b>Rotation</b> (the staging SPI the portable {@code rotate} runs on):
+ *       {@link #stage(String, String, byte[])} reads {@code AWSCURRENT} and refuses with
+ *       {@link RotationConflictException} when it is no longer the expected version, then
+ *       {@code PutSecretValue} labelled {@code AWSPENDING} with a fresh {@code ClientRequestToken}
+ *       (the SDK retries the call with the same token, so a retry never makes a second version; the
+ *       label moves off an earlier pending version). {@link #promote(String, String, String)} is
+ *       {@code UpdateSecretVersionStage} moving {@code AWSCURRENT} with {@code RemoveFromVersionId}
+ *       = the expected version: Secrets Manager refuses the move ({@code InvalidParameterException})
+ *       when that version no longer holds {@code AWSCURRENT}, which is the compare-and-set; the
+ *       refusal becomes {@link RotationConflictException} naming the version that holds it. Then
+ *       {@code AWSPENDING} is taken off the promoted version. {@link #discardPending} removes the
+ *       {@code AWSPENDING} label (the version is then deprecated and AWS deletes it in time).
+ *       {@link #fetchStage} reads {@code AWSCURRENT}, {@code AWSPREVIOUS}, {@code AWSPENDING} (a
+ *       pending label still on the current version, as AWS's own rotation templates leave it,
+ *       counts as no pending version). The check in {@code stage} is a read, not atomic with the
+ *       write; the promote is where the compare-and-set is atomic.
  * </ul>
  *
  * <p><b>Failures</b>: every SDK error is mapped (see {@code docs/providers.md}): not found and
@@ -358,7 +378,11 @@ public final class AwsSecretProvider implements SecretProvider {
     moveCurrent(name, versionId, current);
   }
 
-  /** {@code UpdateSecretVersionStage} moving AWSCURRENT from {@code currentVersionId} to {@code versionId}. */
+  /**
+   * {@code UpdateSecretVersionStage} moving AWSCURRENT from {@code currentVersionId} to
+   * {@code versionId}: refused by Secrets Manager when {@code currentVersionId} no longer holds
+   * AWSCURRENT, which becomes {@link RotationConflictException} naming the version that does.
+   */
   void moveCurrent(String name, String versionId, String currentVersionId) {
     if (versionId.equals(currentVersionId)) {
       return;
@@ -367,9 +391,109 @@ public final class AwsSecretProvider implements SecretProvider {
     try {
       client.updateSecretVersionStage(b -> b.secretId(name).versionStage(AWSCURRENT)
           .moveToVersionId(versionId).removeFromVersionId(currentVersionId));
+    } catch (AwsServiceException e) {
+      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+      if ("InvalidParameterException".equals(code) && currentVersionId != null) {
+        String holder = currentVersionOrNull(name);
+        if (holder != null && !holder.equals(currentVersionId)) {
+          throw conflict(name, currentVersionId, holder, AwsErrors.map(e, name, AwsErrors.UPDATE_STAGE, id));
+        }
+      }
+      throw AwsErrors.map(e, name, AwsErrors.UPDATE_STAGE, id);
     } catch (SdkException e) {
       throw AwsErrors.map(e, name, AwsErrors.UPDATE_STAGE, id);
     }
+  }
+
+  // ------------------------------------------------------------------ rotation: staging SPI
+
+  /** Staging is supported: {@code AWSPENDING} and a compare-and-set move of {@code AWSCURRENT}. */
+  @Override
+  public boolean supportsStaging() {
+    return true;
+  }
+
+  @Override
+  public SecretRecord fetchStage(String name, VersionStage stage) {
+    Objects.requireNonNull(stage, "stage");
+    SecretNames.validate(name);
+    return switch (stage) {
+      case CURRENT -> get(name, null, AWSCURRENT);
+      case PREVIOUS -> get(name, null, AWSPREVIOUS);
+      case PENDING -> {
+        SecretRecord p = get(name, null, AWSPENDING);
+        if (List.of(p.metadata().getOrDefault("stages", "").split(",")).contains(AWSCURRENT)) {
+          java.util.Arrays.fill(p.value(), (byte) 0);
+          throw new SecretNotFoundException("Secret '" + name + "' has no pending version in provider " + id
+              + " (AWSPENDING is on the current version: the last rotation finished).");
+        }
+        yield p;
+      }
+    };
+  }
+
+  @Override
+  public SecretRecord stage(String name, String expectedCurrentVersionId, byte[] value) {
+    SecretNames.validate(name);
+    Objects.requireNonNull(expectedCurrentVersionId, "expectedCurrentVersionId");
+    Objects.requireNonNull(value, "value");
+    SecretRecord current = get(name, null, AWSCURRENT);
+    java.util.Arrays.fill(current.value(), (byte) 0);
+    if (!current.versionId().equals(expectedCurrentVersionId)) {
+      throw conflict(name, expectedCurrentVersionId, current.versionId(), null);
+    }
+    return putPending(name, value, UUID.randomUUID().toString());
+  }
+
+  @Override
+  public SecretRecord promote(String name, String pendingVersionId, String expectedCurrentVersionId) {
+    SecretNames.validate(name);
+    Objects.requireNonNull(pendingVersionId, "pendingVersionId");
+    Objects.requireNonNull(expectedCurrentVersionId, "expectedCurrentVersionId");
+    moveCurrent(name, pendingVersionId, expectedCurrentVersionId);
+    try {
+      client.updateSecretVersionStage(b -> b.secretId(name).versionStage(AWSPENDING)
+          .removeFromVersionId(pendingVersionId));
+    } catch (SdkException e) {
+      LOG.warn("Secret '{}' was promoted to version {} but AWSPENDING could not be taken off it ({}); it is"
+          + " read as no pending version", name, pendingVersionId, e.getClass().getSimpleName());
+    }
+    return get(name, pendingVersionId, null);
+  }
+
+  @Override
+  public void discardPending(String name, String pendingVersionId) {
+    SecretNames.validate(name);
+    Objects.requireNonNull(pendingVersionId, "pendingVersionId");
+    checkOpen(name);
+    try {
+      client.updateSecretVersionStage(b -> b.secretId(name).versionStage(AWSPENDING)
+          .removeFromVersionId(pendingVersionId));
+    } catch (AwsServiceException e) {
+      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+      if ("InvalidParameterException".equals(code) || "ResourceNotFoundException".equals(code)) {
+        return; // the label is not on that version any more: nothing to discard
+      }
+      throw AwsErrors.map(e, name, AwsErrors.UPDATE_STAGE, id);
+    } catch (SdkException e) {
+      throw AwsErrors.map(e, name, AwsErrors.UPDATE_STAGE, id);
+    }
+  }
+
+  private String currentVersionOrNull(String name) {
+    try {
+      SecretRecord now = get(name, null, AWSCURRENT);
+      java.util.Arrays.fill(now.value(), (byte) 0);
+      return now.versionId();
+    } catch (SecretsException e) {
+      return null;
+    }
+  }
+
+  private RotationConflictException conflict(String name, String expected, String holder, Throwable cause) {
+    return new RotationConflictException("Secret '" + name + "' (provider " + id + "): AWSCURRENT is on version "
+        + holder + ", not the expected " + expected + ": another writer promoted a version first, so nothing"
+        + " was changed. Read the current value and rotate again if needed.", cause);
   }
 
   /** Closes the SDK client (and the default credential chain it owns). Idempotent. */

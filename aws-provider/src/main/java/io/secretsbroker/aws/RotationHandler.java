@@ -2,6 +2,8 @@ package io.secretsbroker.aws;
 
 import io.secretsbroker.Rotation;
 import io.secretsbroker.RotationFailedException;
+import io.secretsbroker.RotationTarget;
+import io.secretsbroker.SecretValue;
 import io.secretsbroker.SecretsException;
 import io.secretsbroker.spi.SecretRecord;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +24,16 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code setSecret}: give the pending credential to the target system (user callback).
  *   <li>{@code testSecret}: check the pending credential works there (user callback).
  *   <li>{@code finishSecret}: move {@code AWSCURRENT} to the pending version
- *       ({@code UpdateSecretVersionStage}); the old one becomes {@code AWSPREVIOUS}.
+ *       ({@code UpdateSecretVersionStage} with {@code RemoveFromVersionId} = the version that was
+ *       current when the step read it: a compare-and-set, a lost race is a
+ *       {@link io.secretsbroker.RotationConflictException}); the old one becomes {@code AWSPREVIOUS}.
  * </ol>
+ *
+ * <p>With {@link Builder#target(RotationTarget)} the handler runs the same steps as the portable
+ * {@code SecretsClient.rotate} with the same target: {@code setSecret} is
+ * {@code target.apply(pending, current)}, {@code testSecret} is {@code target.verify(pending)}, and a
+ * failed verify puts the current value back on the target ({@code target.apply(current, pending)})
+ * before the step fails, so the target never keeps a rejected credential while AWS retries.
  *
  * <p><b>Idempotent</b>, as AWS requires (it retries a failed step, and may deliver one twice): every
  * step first reads {@code AWSCURRENT}, and does nothing when the token is already current;
@@ -177,7 +187,7 @@ public final class RotationHandler {
       case SET_SECRET -> callback(event, setSecret, current);
       case TEST_SECRET -> callback(event, testSecret, current);
       case FINISH_SECRET -> {
-        provider.moveCurrent(secretId, token, current.versionId());
+        provider.moveCurrent(secretId, token, current.versionId()); // compare-and-set on current
         LOG.info("Rotation finishSecret of secret '{}': version {} is now AWSCURRENT, {} AWSPREVIOUS.",
             secretId, token, current.versionId());
       }
@@ -234,6 +244,33 @@ public final class RotationHandler {
     public Builder generator(Generator generator) {
       this.generator = Objects.requireNonNull(generator, "generator");
       return this;
+    }
+
+    /**
+     * Sets both callbacks from a {@link RotationTarget}, as the portable rotation uses it:
+     * {@code setSecret} applies the pending value, {@code testSecret} verifies it and, when that
+     * fails, applies the current value again before failing the step.
+     */
+    public Builder target(RotationTarget target) {
+      Objects.requireNonNull(target, "target");
+      this.setSecret = ctx -> target.apply(value(ctx.secretId(), ctx.pending()), value(ctx.secretId(), ctx.current()));
+      this.testSecret = ctx -> {
+        try {
+          target.verify(value(ctx.secretId(), ctx.pending()));
+        } catch (Exception rejected) {
+          try {
+            target.apply(value(ctx.secretId(), ctx.current()), value(ctx.secretId(), ctx.pending()));
+          } catch (Exception back) {
+            rejected.addSuppressed(back);
+          }
+          throw rejected;
+        }
+      };
+      return this;
+    }
+
+    private static SecretValue value(String name, SecretRecord r) {
+      return SecretValue.of(name, r.versionId(), r.value());
     }
 
     /** Required: sets the pending credential on the target system. */

@@ -98,6 +98,25 @@ class AwsLocalStackTest {
   }
 
   @Test
+  void stagePromote_localStack_removeFromVersionIdRefusesTheLoser() {
+    String v1 = create("rot", "one");
+    SecretRecord mine = provider.stage(prefix + "rot", v1, "mine".getBytes(StandardCharsets.UTF_8));
+    assertThat(text(provider.fetch(prefix + "rot"))).isEqualTo("one");
+    assertThat(text(provider.fetchStage(prefix + "rot", io.secretsbroker.VersionStage.PENDING))).isEqualTo("mine");
+    admin.putSecretValue(b -> b.secretId(prefix + "rot").secretString("theirs")); // secrets-guard:allow test fixture value
+
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> provider.promote(prefix + "rot", mine.versionId(), v1)))
+        .isInstanceOf(io.secretsbroker.RotationConflictException.class);
+    assertThat(text(provider.fetch(prefix + "rot"))).isEqualTo("theirs");
+
+    String v2 = provider.fetch(prefix + "rot").versionId();
+    SecretRecord next = provider.stage(prefix + "rot", v2, "next".getBytes(StandardCharsets.UTF_8));
+    provider.promote(prefix + "rot", next.versionId(), v2);
+    assertThat(text(provider.fetch(prefix + "rot"))).isEqualTo("next");
+    assertThat(text(provider.fetchStage(prefix + "rot", io.secretsbroker.VersionStage.PREVIOUS))).isEqualTo("theirs");
+  }
+
+  @Test
   void fetchAll_batch_returnsFoundAndOmitsMissing() {
     create("a", "1");
     create("b", "2");

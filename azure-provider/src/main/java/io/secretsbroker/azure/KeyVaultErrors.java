@@ -33,7 +33,9 @@ final class KeyVaultErrors {
   /** What the provider was doing, for messages. */
   enum Operation {
     READ("read", READ_ROLE, "get"),
-    WRITE("write", WRITE_ROLE, "set");
+    WRITE("write", WRITE_ROLE, "set"),
+    DELETE("delete", WRITE_ROLE, "delete"),
+    PURGE("purge", WRITE_ROLE, "purge");
 
     final String verb;
     final String role;

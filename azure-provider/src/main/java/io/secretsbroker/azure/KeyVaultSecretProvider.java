@@ -18,9 +18,11 @@ import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import com.azure.security.keyvault.secrets.models.KeyVaultSecret;
 import com.azure.security.keyvault.secrets.models.SecretProperties;
 import io.secretsbroker.ProviderUnavailableException;
+import io.secretsbroker.RotationConflictException;
 import io.secretsbroker.SecretAccessDeniedException;
 import io.secretsbroker.SecretNotFoundException;
 import io.secretsbroker.SecretsException;
+import io.secretsbroker.VersionStage;
 import io.secretsbroker.azure.KeyVaultErrors.Operation;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretRecord;
@@ -38,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -193,6 +196,183 @@ final class KeyVaultSecretProvider implements SecretProvider {
     KeyVaultSecret secret = new KeyVaultSecret(vaultName, Base64.getEncoder().encodeToString(value));
     secret.getProperties().setContentType(OCTET_STREAM);
     return secret;
+  }
+
+  // ------------------------------------------------------------------ rotation: staging SPI
+
+  /** The suffix of the sibling secret holding a pending candidate: five hyphens, outside the name rule. */
+  static final String PENDING_SUFFIX = "-----pending";
+  private static final String STAGED_FROM = "stagedFrom";
+  private static final String PREVIOUS_VERSION = "previousVersion";
+
+  /**
+   * The Key Vault name of {@code vaultName}'s pending sibling. A run of five hyphens is outside the
+   * range of {@link KeyVaultNames} (no portable name maps to it), so the mapping stays a bijection
+   * and a sibling can never be read, or overwritten, as a secret of its own.
+   */
+  static String pendingName(String vaultName) {
+    String sibling = vaultName + PENDING_SUFFIX;
+    if (sibling.length() > KeyVaultNames.MAX_VAULT_NAME_LENGTH) {
+      throw new SecretsException("Secret '" + vaultName + "' has a Key Vault name too long for its pending sibling"
+          + " (" + sibling.length() + " > " + KeyVaultNames.MAX_VAULT_NAME_LENGTH + " characters), so it cannot be"
+          + " rotated through the SDK. Use a name at most " + (KeyVaultNames.MAX_VAULT_NAME_LENGTH
+          - PENDING_SUFFIX.length()) + " characters long in Key Vault.");
+    }
+    return sibling;
+  }
+
+  /** Staging is supported through a sibling secret; see {@code docs/providers.md} for what is not atomic. */
+  @Override
+  public boolean supportsStaging() {
+    return true;
+  }
+
+  @Override
+  public SecretRecord fetchStage(String name, VersionStage stage) {
+    Objects.requireNonNull(stage, "stage");
+    String vaultName = vaultName(name);
+    if (stage == VersionStage.CURRENT) {
+      return fetch(name);
+    }
+    if (stage == VersionStage.PREVIOUS) {
+      KeyVaultSecret current = call(name, vaultName, null, Operation.READ, () -> client.getSecret(vaultName));
+      String previous = tag(current, PREVIOUS_VERSION);
+      if (previous == null) {
+        throw new SecretNotFoundException("Secret '" + name + "' has no previous version in Key Vault "
+            + config.label() + " (it was not promoted by a rotation).");
+      }
+      return fetchVersion(name, previous);
+    }
+    String sibling = pendingName(vaultName);
+    KeyVaultSecret pending;
+    try {
+      pending = call(name, sibling, null, Operation.READ, () -> client.getSecret(sibling));
+    } catch (SecretNotFoundException none) {
+      fetch(name); // not found, naming the secret, when the secret itself does not exist
+      throw new SecretNotFoundException("Secret '" + name + "' has no pending version in Key Vault "
+          + config.label() + " (no rotation is in progress).", none);
+    }
+    return pendingRecord(name, pending);
+  }
+
+  @Override
+  public SecretRecord stage(String name, String expectedCurrentVersionId, byte[] value) {
+    Objects.requireNonNull(expectedCurrentVersionId, "expectedCurrentVersionId");
+    Objects.requireNonNull(value, "value");
+    String vaultName = vaultName(name);
+    String sibling = pendingName(vaultName);
+    String current = currentVersion(name, vaultName);
+    if (!current.equals(expectedCurrentVersionId)) {
+      throw conflict(name, expectedCurrentVersionId, current);
+    }
+    KeyVaultSecret toWrite = stored(sibling, value);
+    toWrite.getProperties().setTags(Map.of(STAGED_FROM, expectedCurrentVersionId));
+    KeyVaultSecret written;
+    try {
+      written = call(name, sibling, null, Operation.WRITE, () -> client.setSecret(toWrite));
+    } catch (SecretsException e) {
+      if (!(e.getCause() instanceof HttpResponseException h) || h.getResponse() == null
+          || h.getResponse().getStatusCode() != 409) {
+        throw e;
+      }
+      // the sibling of an earlier rotation is soft-deleted and blocks its name: purge it, then write
+      call(name, sibling, null, Operation.PURGE, () -> {
+        client.purgeDeletedSecret(sibling);
+        return null;
+      });
+      written = call(name, sibling, null, Operation.WRITE, () -> client.setSecret(toWrite));
+    }
+    SecretProperties p = written.getProperties();
+    return new SecretRecord(name, p.getVersion(), value.clone(), instant(p.getCreatedOn()), null,
+        Map.of(STAGED_FROM, expectedCurrentVersionId));
+  }
+
+  @Override
+  public SecretRecord promote(String name, String pendingVersionId, String expectedCurrentVersionId) {
+    Objects.requireNonNull(pendingVersionId, "pendingVersionId");
+    Objects.requireNonNull(expectedCurrentVersionId, "expectedCurrentVersionId");
+    String vaultName = vaultName(name);
+    String sibling = pendingName(vaultName);
+    KeyVaultSecret pending;
+    try {
+      pending = call(name, sibling, null, Operation.READ, () -> client.getSecret(sibling));
+    } catch (SecretNotFoundException gone) {
+      pending = null;
+    }
+    if (pending == null || !pendingVersionId.equals(pending.getProperties().getVersion())) {
+      throw new RotationConflictException("Secret '" + name + "' in Key Vault " + config.label() + " has no pending"
+          + " version '" + pendingVersionId + "' any more (another rotation replaced or discarded it); nothing was"
+          + " promoted. Rotate again.");
+    }
+    // Key Vault has no conditional write: re-read, then write. The window between the two calls is
+    // not atomic (see docs/providers.md).
+    String current = currentVersion(name, vaultName);
+    if (!current.equals(expectedCurrentVersionId)) {
+      throw conflict(name, expectedCurrentVersionId, current);
+    }
+    KeyVaultSecret toWrite = new KeyVaultSecret(vaultName, pending.getValue());
+    toWrite.getProperties().setContentType(pending.getProperties().getContentType());
+    toWrite.getProperties().setTags(Map.of(PREVIOUS_VERSION, expectedCurrentVersionId));
+    KeyVaultSecret written = call(name, vaultName, null, Operation.WRITE, () -> client.setSecret(toWrite));
+    SecretRecord promoted = toRecord(name, written);
+    try {
+      deleteSibling(name, sibling);
+    } catch (SecretsException e) {
+      LOG.warn("Secret '{}' was promoted to version {} in Key Vault {} but its pending sibling could not be"
+          + " deleted ({}); the next rotation replaces it", name, promoted.versionId(), config.label(),
+          e.getClass().getSimpleName());
+    }
+    return promoted;
+  }
+
+  @Override
+  public void discardPending(String name, String pendingVersionId) {
+    Objects.requireNonNull(pendingVersionId, "pendingVersionId");
+    String vaultName = vaultName(name);
+    String sibling = pendingName(vaultName);
+    KeyVaultSecret pending;
+    try {
+      pending = call(name, sibling, null, Operation.READ, () -> client.getSecret(sibling));
+    } catch (SecretNotFoundException gone) {
+      return;
+    }
+    if (pendingVersionId.equals(pending.getProperties().getVersion())) {
+      deleteSibling(name, sibling);
+    }
+  }
+
+  private void deleteSibling(String name, String sibling) {
+    try {
+      call(name, sibling, null, Operation.DELETE, () -> client.beginDeleteSecret(sibling));
+    } catch (SecretNotFoundException gone) {
+      // already deleted
+    }
+  }
+
+  private String currentVersion(String name, String vaultName) {
+    KeyVaultSecret current = call(name, vaultName, null, Operation.READ, () -> client.getSecret(vaultName));
+    return current.getProperties().getVersion();
+  }
+
+  private SecretRecord pendingRecord(String name, KeyVaultSecret pending) {
+    SecretRecord r = toRecord(name, pending);
+    String from = tag(pending, STAGED_FROM);
+    Map<String, String> meta = new LinkedHashMap<>(r.metadata());
+    if (from != null) {
+      meta.put(STAGED_FROM, from);
+    }
+    return new SecretRecord(name, r.versionId(), r.value(), r.createdOn(), r.expiresOn(), meta);
+  }
+
+  private static String tag(KeyVaultSecret secret, String key) {
+    Map<String, String> tags = secret.getProperties().getTags();
+    return tags == null ? null : tags.get(key);
+  }
+
+  private RotationConflictException conflict(String name, String expected, String holder) {
+    return new RotationConflictException("Secret '" + name + "' in Key Vault " + config.label() + " is at version "
+        + holder + ", not the expected " + expected + ": another writer got there first, so nothing was changed."
+        + " Read the current value and rotate again if needed.");
   }
 
   @Override

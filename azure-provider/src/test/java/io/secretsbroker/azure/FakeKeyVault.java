@@ -40,7 +40,15 @@ final class FakeKeyVault implements ResponseDefinitionTransformerV2, AutoCloseab
 
   /** One stored version. */
   record Version(String id, String value, String contentType, boolean enabled, Instant created, Instant expires,
-      Instant notBefore) {}
+      Instant notBefore, Map<String, String> tags) {
+    Version(String id, String value, String contentType, boolean enabled, Instant created, Instant expires,
+        Instant notBefore) {
+      this(id, value, contentType, enabled, created, expires, notBefore, Map.of());
+    }
+  }
+
+  /** Soft-deleted secrets (every version), by lower-case name: their names are blocked until purged. */
+  private final Map<String, List<Version>> deleted = new ConcurrentHashMap<>();
 
   private final Map<String, List<Version>> secrets = new ConcurrentHashMap<>();
   private final Set<String> denied = ConcurrentHashMap.newKeySet();
@@ -64,6 +72,8 @@ final class FakeKeyVault implements ResponseDefinitionTransformerV2, AutoCloseab
         .extensions(this));
     server.start();
     server.stubFor(any(urlPathMatching("/secrets/.*")).atPriority(10)
+        .willReturn(new ResponseDefinitionBuilder().withTransformers(getName())));
+    server.stubFor(any(urlPathMatching("/deletedsecrets/.*")).atPriority(10)
         .willReturn(new ResponseDefinitionBuilder().withTransformers(getName())));
   }
 
@@ -110,6 +120,9 @@ final class FakeKeyVault implements ResponseDefinitionTransformerV2, AutoCloseab
       return error(400, "BadParameter", "The api-version query parameter is missing.", null).build();
     }
     String path = req.getUrl().replaceFirst("\\?.*$", "");
+    if (path.startsWith("/deletedsecrets/")) {
+      return deletedSecret(req.getMethod().getName(), path.substring("/deletedsecrets/".length()));
+    }
     String[] parts = path.substring("/secrets/".length()).split("/");
     String name = parts[0];
     if (denied.contains(key(name))) {
@@ -121,6 +134,8 @@ final class FakeKeyVault implements ResponseDefinitionTransformerV2, AutoCloseab
         return gated(() -> get(name, parts.length > 1 ? parts[1] : null));
       case "PUT":
         return put(name, req.getBodyAsString());
+      case "DELETE":
+        return delete(name);
       default:
         return error(405, "MethodNotAllowed", "Not supported by the fake.", null).build();
     }
@@ -167,7 +182,50 @@ final class FakeKeyVault implements ResponseDefinitionTransformerV2, AutoCloseab
     return ok(bundle(name, v));
   }
 
+  /** Soft delete, as a vault with soft delete on does it: the name is blocked until purged. */
+  private ResponseDefinition delete(String name) {
+    List<Version> versions = secrets.remove(key(name));
+    if (versions == null || versions.isEmpty()) {
+      return error(404, "SecretNotFound", "A secret with (name/id) " + name + " was not found in this key vault.",
+          null).build();
+    }
+    deleted.put(key(name), versions);
+    return ok(deletedBundle(name, versions.get(versions.size() - 1)));
+  }
+
+  /** {@code GET /deletedsecrets/{name}} (the delete poller) and {@code DELETE} (purge). */
+  private ResponseDefinition deletedSecret(String method, String name) {
+    List<Version> versions = deleted.get(key(name));
+    if (versions == null) {
+      return error(404, "SecretNotFound", "Deleted Secret not found", null).build();
+    }
+    if (method.equals("DELETE")) {
+      deleted.remove(key(name));
+      return new ResponseDefinitionBuilder().withStatus(204).build();
+    }
+    return ok(deletedBundle(name, versions.get(versions.size() - 1)));
+  }
+
+  private ObjectNode deletedBundle(String name, Version v) {
+    ObjectNode b = bundle(name, v);
+    b.remove("value");
+    b.put("recoveryId", endpoint("localhost") + "/deletedsecrets/" + name);
+    b.put("deletedDate", Instant.now().getEpochSecond());
+    b.put("scheduledPurgeDate", Instant.now().plusSeconds(90L * 24 * 3600).getEpochSecond());
+    return b;
+  }
+
+  /** Whether a soft-deleted secret of that name is waiting to be purged. */
+  boolean isDeleted(String vaultName) {
+    return deleted.containsKey(key(vaultName));
+  }
+
   private ResponseDefinition put(String name, String body) {
+    if (deleted.containsKey(key(name))) {
+      return error(409, "Conflict", "Secret " + name + " is currently in a deleted but recoverable state, and its"
+          + " name cannot be reused; in this state, the secret can only be recovered or purged.",
+          "ObjectIsDeletedButRecoverable").build();
+    }
     JsonNode json;
     try {
       json = JSON.readTree(body);
@@ -178,7 +236,11 @@ final class FakeKeyVault implements ResponseDefinitionTransformerV2, AutoCloseab
       return error(400, "BadParameter", "Property value is required.", null).build();
     }
     String contentType = json.hasNonNull("contentType") ? json.get("contentType").asText() : null;
-    String id = seed(name, json.get("value").asText(), contentType, true, null, null);
+    Map<String, String> tags = new java.util.LinkedHashMap<>();
+    json.path("tags").fields().forEachRemaining(f -> tags.put(f.getKey(), f.getValue().asText()));
+    String id = UUID.randomUUID().toString().replace("-", "");
+    secrets.computeIfAbsent(key(name), k -> new ArrayList<>())
+        .add(new Version(id, json.get("value").asText(), contentType, true, Instant.now(), null, null, Map.copyOf(tags)));
     List<Version> versions = secrets.get(key(name));
     return ok(bundle(name, versions.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow()));
   }
@@ -201,7 +263,8 @@ final class FakeKeyVault implements ResponseDefinitionTransformerV2, AutoCloseab
       attrs.put("nbf", v.notBefore().getEpochSecond());
     }
     attrs.put("recoveryLevel", "Recoverable+Purgeable");
-    b.putObject("tags");
+    ObjectNode tags = b.putObject("tags");
+    v.tags().forEach(tags::put);
     return b;
   }
 

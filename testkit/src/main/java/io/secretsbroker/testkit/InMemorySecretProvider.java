@@ -1,6 +1,8 @@
 package io.secretsbroker.testkit;
 
 import io.secretsbroker.ProviderUnavailableException;
+import io.secretsbroker.RotationConflictException;
+import io.secretsbroker.VersionStage;
 import io.secretsbroker.SecretAccessDeniedException;
 import io.secretsbroker.SecretNotFoundException;
 import io.secretsbroker.SecretsException;
@@ -23,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,8 +36,8 @@ import java.util.function.Supplier;
  * A writable, versioned, in-process secret store for tests, demos and benchmarks: the
  * {@code memory://} provider.
  *
- * <p><b>Data.</b> Each secret keeps every version it was given; version ids are {@code "1"},
- * {@code "2"}, ... per name and never reused, not even after {@link #delete}. Values are copied on
+ * <p><b>Data.</b> Each secret keeps every version it was given; version ids are random (32 hex
+ * digits, never derived from the value) and never reused, not even after {@link #delete}. Values are copied on
  * the way in and out, so a caller (or the client's cache, which zeroes values it evicts) can never
  * change what the store holds. {@link #seed} writes straight into the store; {@link #put} is the
  * SPI write and is counted and subject to injected faults like every other SPI call.
@@ -43,6 +46,15 @@ import java.util.function.Supplier;
  * {@link #put}) is counted when it starts, including calls that then fail: per operation
  * ({@link #fetchCount()}, {@link #fetchAllCount()}, ...) and per name ({@link #fetchCount(String)},
  * {@link #readCount(String)}). {@link #resetCounts()} zeroes them.
+ *
+ * <p><b>Rotation.</b> The store stages like a cloud store with labels: {@link #stage} keeps one
+ * pending candidate beside the current version (recording, as metadata {@code stagedFrom}, the
+ * version it was staged from), conditional on the current version; {@link #promote} makes it
+ * current with a compare-and-set on the expected current version (the version that was current
+ * becomes {@link VersionStage#PREVIOUS}); {@link #discardPending} drops it. Each of these is one
+ * atomic step on the secret. {@link #fetchStage} reads {@code CURRENT}, {@code PREVIOUS} (the
+ * version before the current one) and {@code PENDING}. A conflict is a
+ * {@link RotationConflictException} naming the version that holds current.
  *
  * <p><b>Faults</b>, applied to SPI calls in this order, after name validation:
  * <ol>
@@ -71,19 +83,27 @@ public final class InMemorySecretProvider implements SecretProvider {
 
   /** The SPI operations, for per-operation counters and faults. */
   public enum Operation {
-    FETCH, FETCH_VERSION, FETCH_ALL, PUT;
+    FETCH, FETCH_VERSION, FETCH_ALL, PUT, FETCH_STAGE, STAGE, PROMOTE, DISCARD_PENDING;
 
     boolean isRead() {
-      return this != PUT;
+      return this == FETCH || this == FETCH_VERSION || this == FETCH_ALL || this == FETCH_STAGE;
     }
   }
 
   private static final ConcurrentMap<String, InMemorySecretProvider> NAMED = new ConcurrentHashMap<>();
 
-  /** One secret: its versions (oldest first) and whether it is deleted. Immutable. */
-  private record Secret(List<SecretRecord> versions, long lastVersion, boolean deleted) {
+  /** One secret: its versions (oldest first), its pending candidate (or null) and whether it is deleted. Immutable. */
+  private record Secret(List<SecretRecord> versions, long lastVersion, boolean deleted, SecretRecord pending) {
+    Secret(List<SecretRecord> versions, long lastVersion, boolean deleted) {
+      this(versions, lastVersion, deleted, null);
+    }
+
     SecretRecord current() {
       return versions.get(versions.size() - 1);
+    }
+
+    Secret withPending(SecretRecord p) {
+      return new Secret(versions, lastVersion, deleted, p);
     }
   }
 
@@ -192,7 +212,7 @@ public final class InMemorySecretProvider implements SecretProvider {
     boolean[] existed = {false};
     secrets.computeIfPresent(name, (n, s) -> {
       existed[0] = !s.deleted();
-      return new Secret(s.versions(), s.lastVersion(), true);
+      return new Secret(s.versions(), s.lastVersion(), true, null);
     });
     return existed[0];
   }
@@ -566,10 +586,141 @@ public final class InMemorySecretProvider implements SecretProvider {
     Secret s = secrets.compute(name, (n, old) -> {
       long next = old == null ? 1 : old.lastVersion() + 1;
       List<SecretRecord> versions = new ArrayList<>(old == null || old.deleted() ? List.of() : old.versions());
-      versions.add(new SecretRecord(n, Long.toString(next), stored, now));
-      return new Secret(List.copyOf(versions), next, false);
+      versions.add(new SecretRecord(n, newVersionId(), stored, now));
+      return new Secret(List.copyOf(versions), next, false, old == null || old.deleted() ? null : old.pending());
     });
     return s.current();
+  }
+
+  private static String newVersionId() {
+    return UUID.randomUUID().toString().replace("-", "");
+  }
+
+  // ------------------------------------------------------------------ SPI: staging
+
+  /** Staging is supported: {@link #stage}, {@link #promote}, {@link #discardPending}. */
+  @Override
+  public boolean supportsStaging() {
+    return true;
+  }
+
+  @Override
+  public SecretRecord fetchStage(String name, VersionStage stage) {
+    Objects.requireNonNull(stage, "stage");
+    enter(Operation.FETCH_STAGE);
+    SecretNames.validate(name);
+    bump(readByName, name);
+    faults(Operation.FETCH_STAGE);
+    checkAccess(name);
+    Secret s = secrets.get(name);
+    if (s == null || s.deleted()) {
+      throw notFound(name);
+    }
+    SecretRecord r = switch (stage) {
+      case CURRENT -> s.current();
+      case PREVIOUS -> s.versions().size() < 2 ? null : s.versions().get(s.versions().size() - 2);
+      case PENDING -> s.pending();
+    };
+    if (r == null) {
+      throw new SecretNotFoundException("Secret '" + name + "' has no " + stage + " version in provider " + id()
+          + (stage == VersionStage.PENDING ? " (no rotation is in progress)." : " (it has only one version)."));
+    }
+    return copy(r);
+  }
+
+  /** The pending candidate's value as UTF-8 text, uncounted; empty when none. */
+  public Optional<String> pendingValue(String name) {
+    Secret s = secrets.get(name);
+    return s == null || s.deleted() || s.pending() == null ? Optional.empty()
+        : Optional.of(new String(s.pending().value(), StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public SecretRecord stage(String name, String expectedCurrentVersionId, byte[] value) {
+    enter(Operation.STAGE);
+    SecretNames.validate(name);
+    Objects.requireNonNull(expectedCurrentVersionId, "expectedCurrentVersionId");
+    Objects.requireNonNull(value, "value");
+    faults(Operation.STAGE);
+    checkAccess(name);
+    SecretRecord p = new SecretRecord(name, newVersionId(), value.clone(), clock.instant(), null,
+        Map.of("stagedFrom", expectedCurrentVersionId));
+    String[] conflict = {null};
+    Secret after = secrets.computeIfPresent(name, (n, s) -> {
+      if (s.deleted()) {
+        return s;
+      }
+      if (!s.current().versionId().equals(expectedCurrentVersionId)) {
+        conflict[0] = s.current().versionId();
+        return s;
+      }
+      return s.withPending(p);
+    });
+    if (after == null || after.deleted()) {
+      throw notFound(name);
+    }
+    if (conflict[0] != null) {
+      throw conflict(name, expectedCurrentVersionId, conflict[0]);
+    }
+    return copy(p);
+  }
+
+  @Override
+  public SecretRecord promote(String name, String pendingVersionId, String expectedCurrentVersionId) {
+    enter(Operation.PROMOTE);
+    SecretNames.validate(name);
+    Objects.requireNonNull(pendingVersionId, "pendingVersionId");
+    Objects.requireNonNull(expectedCurrentVersionId, "expectedCurrentVersionId");
+    faults(Operation.PROMOTE);
+    checkAccess(name);
+    String[] conflict = {null};
+    boolean[] noPending = {false};
+    Secret after = secrets.computeIfPresent(name, (n, s) -> {
+      if (s.deleted()) {
+        return s;
+      }
+      if (!s.current().versionId().equals(expectedCurrentVersionId)) {
+        conflict[0] = s.current().versionId();
+        return s;
+      }
+      SecretRecord p = s.pending();
+      if (p == null || !p.versionId().equals(pendingVersionId)) {
+        noPending[0] = true;
+        return s;
+      }
+      List<SecretRecord> versions = new ArrayList<>(s.versions());
+      versions.add(new SecretRecord(n, p.versionId(), p.value(), p.createdOn()));
+      return new Secret(List.copyOf(versions), s.lastVersion() + 1, false, null);
+    });
+    if (after == null || after.deleted()) {
+      throw notFound(name);
+    }
+    if (conflict[0] != null) {
+      throw conflict(name, expectedCurrentVersionId, conflict[0]);
+    }
+    if (noPending[0]) {
+      throw new RotationConflictException("Secret '" + name + "' in provider " + id() + " has no pending version '"
+          + pendingVersionId + "' any more (another rotation replaced or discarded it); nothing was promoted."
+          + " Rotate again.");
+    }
+    return copy(after.current());
+  }
+
+  @Override
+  public void discardPending(String name, String pendingVersionId) {
+    enter(Operation.DISCARD_PENDING);
+    SecretNames.validate(name);
+    Objects.requireNonNull(pendingVersionId, "pendingVersionId");
+    faults(Operation.DISCARD_PENDING);
+    checkAccess(name);
+    secrets.computeIfPresent(name, (n, s) ->
+        s.pending() != null && s.pending().versionId().equals(pendingVersionId) ? s.withPending(null) : s);
+  }
+
+  private RotationConflictException conflict(String name, String expected, String actual) {
+    return new RotationConflictException("Secret '" + name + "' in provider " + id() + " is at version " + actual
+        + ", not the expected " + expected + ": another writer got there first, so nothing was changed."
+        + " Read the current value and rotate again if needed.");
   }
 
   private static SecretRecord copy(SecretRecord r) {

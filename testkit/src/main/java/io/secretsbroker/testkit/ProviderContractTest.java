@@ -7,27 +7,36 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.ProviderUnavailableException;
+import io.secretsbroker.Rotation;
+import io.secretsbroker.RotationConflictException;
+import io.secretsbroker.RotationFailedException;
+import io.secretsbroker.RotationTarget;
 import io.secretsbroker.SecretAccessDeniedException;
 import io.secretsbroker.SecretNotFoundException;
+import io.secretsbroker.SecretValue;
+import io.secretsbroker.SecretsClient;
 import io.secretsbroker.SecretsException;
+import io.secretsbroker.VersionStage;
 import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretProviderFactory;
 import io.secretsbroker.spi.SecretRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +47,13 @@ import org.junit.jupiter.api.Test;
  * fresh backend, how to write a version straight into that backend, and how to make the backend
  * refuse access. Optional capabilities are switched off by overriding the {@code supports*}
  * methods; the tests for them are then skipped, not passed.
+ *
+ * <p><b>Rotation</b> cases run on every provider whose {@link SecretProvider#supportsStaging()} is
+ * true, at two levels: the staging SPI itself (stage, compare-and-set promote, discard, stages), and
+ * {@link SecretsClient#rotate} over it with two clients sharing the backend (concurrent rotations,
+ * a second client refreshing during verify, a rotator that dies between stage and promote, a
+ * failed verify after apply). Races are forced with barriers and by running the other client's
+ * step inside this one's verify, never with sleeps.
  *
  * <pre>{@code
  * class AwsProviderContractTest extends ProviderContractTest {
@@ -370,6 +386,426 @@ public abstract class ProviderContractTest {
   @Test
   void id_isNotBlank() {
     assertThat(provider.id()).isNotBlank();
+  }
+
+  // ------------------------------------------------------------------ rotation: the staging SPI
+
+  /** Whether {@link SecretProvider#fetchStage} knows {@link VersionStage#PREVIOUS} after a promotion. */
+  protected boolean supportsPreviousStage() {
+    return true;
+  }
+
+  private void assumeStaging() {
+    assumeTrue(provider.supportsStaging(), "provider cannot stage");
+  }
+
+  @Test
+  void stage_candidate_pendingReadableCurrentUntouched() throws Exception {
+    assumeStaging();
+    String v1 = seed("rotating", utf8("old-" + SENTINEL));
+
+    SecretRecord pending = provider.stage("rotating", v1, utf8("new-" + SENTINEL));
+
+    assertThat(pending.versionId()).isNotNull().isNotEqualTo(v1);
+    assertThat(pending.toString()).doesNotContain(SENTINEL);
+    assertThat(text(provider.fetch("rotating"))).isEqualTo("old-" + SENTINEL);
+    assertThat(provider.fetch("rotating").versionId()).isEqualTo(v1);
+    assertThat(text(provider.fetchStage("rotating", VersionStage.PENDING))).isEqualTo("new-" + SENTINEL);
+    assertThat(text(provider.fetchStage("rotating", VersionStage.CURRENT))).isEqualTo("old-" + SENTINEL);
+  }
+
+  @Test
+  void promote_expectedCurrent_candidateBecomesCurrent_previousKept() throws Exception {
+    assumeStaging();
+    String v1 = seed("rotating", utf8("old"));
+    SecretRecord pending = provider.stage("rotating", v1, utf8("new"));
+
+    SecretRecord promoted = provider.promote("rotating", pending.versionId(), v1);
+
+    assertThat(text(provider.fetch("rotating"))).isEqualTo("new");
+    assertThat(provider.fetch("rotating").versionId()).isEqualTo(promoted.versionId()).isNotEqualTo(v1);
+    assertThatThrownBy(() -> provider.fetchStage("rotating", VersionStage.PENDING))
+        .isInstanceOf(SecretNotFoundException.class);
+    if (supportsPreviousStage()) {
+      assertThat(text(provider.fetchStage("rotating", VersionStage.PREVIOUS))).isEqualTo("old");
+    }
+  }
+
+  @Test
+  void stage_currentMovedOn_conflictAndNothingStaged() throws Exception {
+    assumeStaging();
+    String v1 = seed("rotating", utf8("one"));
+    seed("rotating", utf8("two"));
+
+    Throwable t = catchThrowable(() -> provider.stage("rotating", v1, utf8("three-" + SENTINEL)));
+
+    assertThat(t).isInstanceOf(RotationConflictException.class);
+    assertNoValueIn(t);
+    assertThat(text(provider.fetch("rotating"))).isEqualTo("two");
+    assertThatThrownBy(() -> provider.fetchStage("rotating", VersionStage.PENDING))
+        .isInstanceOf(SecretNotFoundException.class);
+  }
+
+  @Test
+  void promote_anotherWriterWonMeanwhile_conflictAndWinnerStays() throws Exception {
+    assumeStaging();
+    String v1 = seed("rotating", utf8("one"));
+    SecretRecord pending = provider.stage("rotating", v1, utf8("mine-" + SENTINEL));
+    seed("rotating", utf8("winner"));
+
+    Throwable t = catchThrowable(() -> provider.promote("rotating", pending.versionId(), v1));
+
+    assertThat(t).isInstanceOf(RotationConflictException.class);
+    assertNoValueIn(t);
+    assertThat(text(provider.fetch("rotating"))).isEqualTo("winner");
+  }
+
+  @Test
+  void stage_missingSecret_notFoundAndNotCreated() {
+    assumeStaging();
+
+    assertThatThrownBy(() -> provider.stage("never-created", "1", utf8("x")))
+        .isInstanceOf(SecretNotFoundException.class);
+    assertThatThrownBy(() -> provider.fetch("never-created")).isInstanceOf(SecretNotFoundException.class);
+  }
+
+  @Test
+  void discardPending_dropsCandidate_idempotent_currentUntouched() throws Exception {
+    assumeStaging();
+    String v1 = seed("rotating", utf8("old"));
+    SecretRecord pending = provider.stage("rotating", v1, utf8("new"));
+
+    provider.discardPending("rotating", pending.versionId());
+    provider.discardPending("rotating", pending.versionId());
+
+    assertThatThrownBy(() -> provider.fetchStage("rotating", VersionStage.PENDING))
+        .isInstanceOf(SecretNotFoundException.class);
+    assertThat(text(provider.fetch("rotating"))).isEqualTo("old");
+    assertThat(provider.fetch("rotating").versionId()).isEqualTo(v1);
+  }
+
+  // ------------------------------------------------------------------ rotation through the client
+
+  /** A client over {@link #provider} that does not close it (several clients share one backend). */
+  protected SecretsClient client() {
+    SecretsClient c = SecretsClient.builder().provider(new Shared(provider)).ambientConfiguration(false)
+        .executor(Runnable::run).build();
+    clients.add(c);
+    return c;
+  }
+
+  /** A client with {@code alias} mapped to {@code target} (e.g. {@code db -> orders/db#password}). */
+  protected SecretsClient client(String alias, String target) {
+    SecretsClient c = SecretsClient.builder().provider(new Shared(provider)).ambientConfiguration(false)
+        .property("secrets.alias." + alias, target).executor(Runnable::run).build();
+    clients.add(c);
+    return c;
+  }
+
+  private final List<SecretsClient> clients = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void closeClients() {
+    clients.forEach(SecretsClient::close);
+  }
+
+  /** Thrown from a verifier to play a rotator that dies between stage and promote. */
+  protected static final class RotatorDied extends Error {
+    private static final long serialVersionUID = 1L;
+
+    RotatorDied() {
+      super("rotator killed between stage and promote", null, false, false);
+    }
+  }
+
+  @Test
+  void rotate_missingSecret_notFoundOnEveryStore() {
+    assumeStaging();
+    SecretsClient c = client();
+
+    assertThatThrownBy(() -> c.rotate("never-created", Rotation.defaults()))
+        .isInstanceOf(SecretNotFoundException.class).hasMessageContaining("never-created");
+    assertThatThrownBy(() -> provider.fetch("never-created")).isInstanceOf(SecretNotFoundException.class);
+  }
+
+  @Test
+  void rotate_twoConcurrentRotations_exactlyOnePromotes_storeHoldsWinner() throws Exception {
+    assumeStaging();
+    seed("db", utf8("start"));
+    SecretsClient a = client();
+    SecretsClient b = client();
+    CyclicBarrier bothVerifying = new CyclicBarrier(2);
+    Rotation r = Rotation.builder().verify(v -> bothVerifying.await(30, TimeUnit.SECONDS)).build();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<CompletableFuture<Object>> runs = new ArrayList<>();
+      for (SecretsClient c : List.of(a, b)) {
+        runs.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            return c.rotate("db", r);
+          } catch (RuntimeException e) {
+            return e;
+          }
+        }, pool));
+      }
+      List<Object> outcomes = new ArrayList<>();
+      for (CompletableFuture<Object> f : runs) {
+        outcomes.add(f.get(60, TimeUnit.SECONDS));
+      }
+      List<SecretValue> won = outcomes.stream().filter(SecretValue.class::isInstance).map(SecretValue.class::cast)
+          .toList();
+      List<Object> lost = outcomes.stream().filter(o -> !(o instanceof SecretValue)).toList();
+      assertThat(won).hasSize(1);
+      assertThat(lost).hasSize(1).first().isInstanceOf(RotationConflictException.class);
+      assertThat(text(provider.fetch("db"))).isEqualTo(won.get(0).asString());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void rotate_secondClientRefreshingDuringVerify_neverSeesCandidate_listenersOnlyPromoted() throws Exception {
+    assumeStaging();
+    seed("db", utf8("old-password"));
+    SecretsClient rotator = client();
+    SecretsClient reader = client();
+    assertThat(reader.get("db")).isEqualTo("old-password");
+    List<String> announced = new CopyOnWriteArrayList<>();
+    reader.onRotate("db", v -> announced.add(v.asString()));
+    List<String> seenDuringVerify = new ArrayList<>();
+
+    assertThatThrownBy(() -> rotator.rotate("db", Rotation.builder().verify(candidate -> {
+      reader.refresh("db");
+      seenDuringVerify.add(reader.get("db"));
+      throw new IllegalStateException("database refused the login");
+    }).build())).isInstanceOf(RotationFailedException.class);
+    reader.refresh("db");
+    assertThat(seenDuringVerify).containsExactly("old-password");
+    assertThat(reader.get("db")).isEqualTo("old-password");
+    assertThat(announced).isEmpty();
+
+    SecretValue rotated = rotator.rotate("db", Rotation.builder().verify(candidate -> {
+      reader.refresh("db");
+      seenDuringVerify.add(reader.get("db"));
+    }).build());
+    reader.refresh("db");
+    reader.refresh("db");
+    assertThat(seenDuringVerify).containsExactly("old-password", "old-password");
+    assertThat(reader.get("db")).isEqualTo(rotated.asString());
+    assertThat(announced).containsExactly(rotated.asString());
+  }
+
+  @Test
+  void rotate_rotatorDiedBetweenStageAndPromote_pendingReadable_nextRotateResumesIt() throws Exception {
+    assumeStaging();
+    seed("db", utf8("old-password"));
+    SecretsClient dying = client();
+    List<String> staged = new ArrayList<>();
+    assertThatThrownBy(() -> dying.rotate("db", Rotation.builder().verify(candidate -> {
+      staged.add(candidate.asString());
+      throw new RotatorDied();
+    }).build())).isInstanceOf(RotatorDied.class);
+
+    SecretsClient next = client();
+    assertThat(next.get("db")).isEqualTo("old-password");
+    assertThat(next.value("db", VersionStage.PENDING).asString()).isEqualTo(staged.get(0));
+    List<String> applied = new ArrayList<>();
+    SecretValue resumed = next.rotate("db", Rotation.builder().target(new RotationTarget() {
+      @Override
+      public void apply(SecretValue candidate, SecretValue current) {
+        applied.add(candidate.asString());
+      }
+    }).build());
+
+    assertThat(resumed.asString()).isEqualTo(staged.get(0));
+    assertThat(applied).containsExactly(staged.get(0));
+    assertThat(text(provider.fetch("db"))).isEqualTo(staged.get(0));
+    assertThatThrownBy(() -> provider.fetchStage("db", VersionStage.PENDING))
+        .isInstanceOf(SecretNotFoundException.class);
+  }
+
+  @Test
+  void rotate_rotatorDiedBetweenStageAndPromote_discardOption_rotatesAfresh() throws Exception {
+    assumeStaging();
+    seed("db", utf8("old-password"));
+    List<String> staged = new ArrayList<>();
+    assertThatThrownBy(() -> client().rotate("db", Rotation.builder().verify(candidate -> {
+      staged.add(candidate.asString());
+      throw new RotatorDied();
+    }).build())).isInstanceOf(RotatorDied.class);
+
+    SecretValue fresh = client().rotate("db", Rotation.builder().onPending(Rotation.Pending.DISCARD).build());
+
+    assertThat(fresh.asString()).isNotEqualTo(staged.get(0)).isNotEqualTo("old-password");
+    assertThat(text(provider.fetch("db"))).isEqualTo(fresh.asString());
+    assertThatThrownBy(() -> provider.fetchStage("db", VersionStage.PENDING))
+        .isInstanceOf(SecretNotFoundException.class);
+  }
+
+  @Test
+  void rotate_verifyFailsAfterApply_previousReappliedOnTarget_pendingDiscarded() throws Exception {
+    assumeStaging();
+    String v1 = seed("db", utf8("old-password"));
+    List<String> target = new ArrayList<>();
+
+    Throwable t = catchThrowable(() -> client().rotate("db", Rotation.builder().target(new RotationTarget() {
+      @Override
+      public void apply(SecretValue candidate, SecretValue current) {
+        target.add(candidate.asString());
+      }
+
+      @Override
+      public void verify(SecretValue candidate) {
+        throw new IllegalStateException("login with the new password failed");
+      }
+    }).build()));
+
+    assertThat(t).isInstanceOf(RotationFailedException.class).isNotInstanceOf(RotationConflictException.class);
+    assertThat(t.getMessage()).doesNotContain("old-password").contains("db");
+    assertThat(target).hasSize(2);
+    assertThat(target.get(1)).isEqualTo("old-password");
+    assertThat(provider.fetch("db").versionId()).isEqualTo(v1);
+    assertThat(text(provider.fetch("db"))).isEqualTo("old-password");
+    assertThatThrownBy(() -> provider.fetchStage("db", VersionStage.PENDING))
+        .isInstanceOf(SecretNotFoundException.class);
+  }
+
+  @Test
+  void rotate_lostCompareAndSet_conflictNamesWinner_targetSetToWinnersValue() throws Exception {
+    assumeStaging();
+    seed("db", utf8("old-password"));
+    SecretsClient other = client();
+    List<String> target = new ArrayList<>();
+    SecretValue[] winner = new SecretValue[1];
+
+    Throwable t = catchThrowable(() -> client().rotate("db", Rotation.builder().target(new RotationTarget() {
+      @Override
+      public void apply(SecretValue candidate, SecretValue current) {
+        target.add(candidate.asString());
+      }
+
+      @Override
+      public void verify(SecretValue candidate) {
+        winner[0] = other.rotate("db", Rotation.builder().onPending(Rotation.Pending.DISCARD).build());
+      }
+    }).build()));
+
+    assertThat(t).isInstanceOf(RotationConflictException.class);
+    assertThat(t.getMessage()).contains(winner[0].versionId());
+    assertThat(text(provider.fetch("db"))).isEqualTo(winner[0].asString());
+    assertThat(target).hasSize(2);
+    assertThat(target.get(1)).isEqualTo(winner[0].asString());
+  }
+
+  @Test
+  void rotate_aliasField_staysJsonObject_untouchedOnFailure() throws Exception {
+    assumeStaging();
+    seed("orders/db", utf8("{\"user\":\"app\",\"password\":\"old-password\"}"));
+    SecretsClient c = client("db", "orders/db#password");
+    byte[] before = provider.fetch("orders/db").value();
+
+    assertThatThrownBy(() -> c.rotate("db", Rotation.builder().verify(v -> {
+      throw new IllegalStateException("rejected");
+    }).build())).isInstanceOf(RotationFailedException.class);
+    assertThat(provider.fetch("orders/db").value()).isEqualTo(before);
+
+    SecretValue rotated = c.rotate("db", Rotation.builder().generator(v -> "fresh-password-123").build());
+    Map<String, Object> json = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readValue(provider.fetch("orders/db").value(), Map.class);
+    assertThat(json).containsEntry("user", "app").containsEntry("password", "fresh-password-123");
+    assertThat(c.get("db")).isEqualTo("fresh-password-123");
+    assertThat(rotated.field("user")).isEqualTo("app");
+  }
+
+  @Test
+  void rotate_throwingGenerator_rotationFailedAndNothingStaged() throws Exception {
+    assumeStaging();
+    String v1 = seed("db", utf8("old-password"));
+
+    assertThatThrownBy(() -> client().rotate("db", Rotation.builder().generator(v -> {
+      throw new IllegalStateException("no entropy");
+    }).build())).isInstanceOf(RotationFailedException.class).hasMessageContaining("generator");
+    assertThat(provider.fetch("db").versionId()).isEqualTo(v1);
+    assertThatThrownBy(() -> provider.fetchStage("db", VersionStage.PENDING))
+        .isInstanceOf(SecretNotFoundException.class);
+  }
+
+  @Test
+  void value_previousAfterRotation_readsTheReplacedValue() throws Exception {
+    assumeStaging();
+    assumeTrue(supportsPreviousStage(), "no PREVIOUS stage");
+    seed("db", utf8("old-password"));
+    SecretsClient c = client();
+
+    c.rotate("db", Rotation.defaults());
+
+    assertThat(c.value("db", VersionStage.PREVIOUS).asString()).isEqualTo("old-password");
+    assertThat(c.value("db", VersionStage.PREVIOUS).toString()).doesNotContain("old-password");
+    assertThatThrownBy(() -> c.value("db", VersionStage.PENDING)).isInstanceOf(SecretNotFoundException.class);
+  }
+
+  /** Delegates every SPI call to a provider and never closes it. */
+  private static final class Shared implements SecretProvider {
+    private final SecretProvider p;
+
+    Shared(SecretProvider p) {
+      this.p = p;
+    }
+
+    @Override
+    public String id() {
+      return p.id();
+    }
+
+    @Override
+    public SecretRecord fetch(String name) {
+      return p.fetch(name);
+    }
+
+    @Override
+    public SecretRecord fetchVersion(String name, String versionId) {
+      return p.fetchVersion(name, versionId);
+    }
+
+    @Override
+    public Map<String, SecretRecord> fetchAll(Set<String> names) {
+      return p.fetchAll(names);
+    }
+
+    @Override
+    public SecretRecord put(String name, byte[] value) {
+      return p.put(name, value);
+    }
+
+    @Override
+    public boolean supportsStaging() {
+      return p.supportsStaging();
+    }
+
+    @Override
+    public SecretRecord fetchStage(String name, VersionStage stage) {
+      return p.fetchStage(name, stage);
+    }
+
+    @Override
+    public SecretRecord stage(String name, String expectedCurrentVersionId, byte[] value) {
+      return p.stage(name, expectedCurrentVersionId, value);
+    }
+
+    @Override
+    public SecretRecord promote(String name, String pendingVersionId, String expectedCurrentVersionId) {
+      return p.promote(name, pendingVersionId, expectedCurrentVersionId);
+    }
+
+    @Override
+    public void discardPending(String name, String pendingVersionId) {
+      p.discardPending(name, pendingVersionId);
+    }
+
+    @Override
+    public void close() {
+      // the test closes the provider itself
+    }
   }
 
   /** Asserts no message or cause in the chain mentions {@link #SENTINEL}. */

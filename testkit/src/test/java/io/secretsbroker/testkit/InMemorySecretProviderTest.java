@@ -43,12 +43,13 @@ class InMemorySecretProviderTest {
   }
 
   @Test
-  void seed_twice_versionsAreOneTwo() {
+  void seed_twice_versionsAreRandomAndDistinct() {
     store.seed("db", "a").seed("db", "b");
 
-    assertThat(store.versions("db")).containsExactly("1", "2");
-    assertThat(store.fetch("db").versionId()).isEqualTo("2");
-    assertThat(text(store.fetchVersion("db", "1"))).isEqualTo("a");
+    List<String> versions = store.versions("db");
+    assertThat(versions).hasSize(2).doesNotHaveDuplicates().allMatch(v -> v.matches("[0-9a-f]{32}"));
+    assertThat(store.fetch("db").versionId()).isEqualTo(versions.get(1));
+    assertThat(text(store.fetchVersion("db", versions.get(0)))).isEqualTo("a");
   }
 
   @Test
@@ -73,15 +74,16 @@ class InMemorySecretProviderTest {
   @Test
   void delete_existing_fetchNotFoundAndNumberingContinues() {
     store.seed("db", "a").seed("db", "b");
+    List<String> before = store.versions("db");
 
     assertThat(store.delete("db")).isTrue();
     assertThatThrownBy(() -> store.fetch("db")).isInstanceOf(SecretNotFoundException.class).hasMessageContaining("db");
-    assertThatThrownBy(() -> store.fetchVersion("db", "1")).isInstanceOf(SecretNotFoundException.class);
+    assertThatThrownBy(() -> store.fetchVersion("db", before.get(0))).isInstanceOf(SecretNotFoundException.class);
     assertThat(store.names()).doesNotContain("db");
     assertThat(store.delete("db")).isFalse();
 
     store.seed("db", "c");
-    assertThat(store.fetch("db").versionId()).isEqualTo("3");
+    assertThat(store.fetch("db").versionId()).isNotIn(before);
   }
 
   @Test
@@ -90,7 +92,7 @@ class InMemorySecretProviderTest {
 
     store.fetch("a");
     store.fetch("a");
-    store.fetchVersion("b", "1");
+    store.fetchVersion("b", store.currentVersion("b").orElseThrow());
     store.fetchAll(Set.of("a", "b", "missing"));
     store.put("a", "3");
     catchThrowable(() -> store.fetch("missing"));
@@ -167,7 +169,7 @@ class InMemorySecretProviderTest {
     assertThat(text(store.fetch("db"))).isEqualTo("old");
     assertThatThrownBy(() -> store.put("db", "new")).hasMessage("put failed");
     assertThat(store.currentValue("db")).contains("old");
-    assertThat(store.put("db", "new").versionId()).isEqualTo("2");
+    assertThat(store.put("db", "new").versionId()).isNotEqualTo(store.versions("db").get(0));
   }
 
   @Test
@@ -254,7 +256,7 @@ class InMemorySecretProviderTest {
   void holdFetches_putNotHeld() {
     store.seed("db", "v");
     try (FetchHold hold = store.holdFetches()) {
-      assertThat(store.put("db", "w").versionId()).isEqualTo("2");
+      assertThat(store.put("db", "w").versionId()).isEqualTo(store.currentVersion("db").orElseThrow());
       assertThat(hold.arrivedCount()).isZero();
     }
   }

@@ -1,6 +1,6 @@
 package io.secretsbroker.vault;
 
-import io.secretsbroker.RotationFailedException;
+import io.secretsbroker.RotationConflictException;
 
 /**
  * A write to Vault KV v2 lost a check-and-set race: the secret's current version is no longer the
@@ -11,7 +11,7 @@ import io.secretsbroker.RotationFailedException;
  * <p>Unchecked and not retried by the client (retrying blindly would defeat the check). The
  * message names the secret and the versions, never a value. Immutable.
  */
-public class CheckAndSetConflictException extends RotationFailedException {
+public class CheckAndSetConflictException extends RotationConflictException {
   private static final long serialVersionUID = 1L;
 
   public CheckAndSetConflictException(String message) {

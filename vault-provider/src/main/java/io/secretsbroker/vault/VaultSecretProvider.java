@@ -6,6 +6,7 @@ import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.SecretAccessDeniedException;
 import io.secretsbroker.SecretNotFoundException;
 import io.secretsbroker.SecretsException;
+import io.secretsbroker.VersionStage;
 import io.secretsbroker.spi.SecretNames;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretRecord;
@@ -18,6 +19,8 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -36,6 +39,17 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #put}: {@code POST /v1/<mount>/data/<name>} with {@code options.cas} set to the version
  *       this provider last read of that name (or the current one, read first, when it has read none;
  *       0 when the secret does not exist). A lost race is {@link CheckAndSetConflictException}.
+ *   <li><b>Rotation</b> (the staging SPI): the candidate is stored durably at the sibling path
+ *       {@code <name>}{@value #PENDING_SUFFIX} of the same mount, as KV data
+ *       {@code {"id": <random pending id>, "stagedFrom": <version>, "candidate": <the value's data map>}};
+ *       readers of {@code <name>} never see it, and a policy on {@code <mount>/data/<dir>/*} covers
+ *       it. {@link #stage} first reads the current version and refuses with
+ *       {@link CheckAndSetConflictException} when it is not the expected one. {@link #promote}
+ *       writes the candidate to {@code <name>} with {@code options.cas} = the expected version (the
+ *       atomic compare-and-set: Vault refuses the write when a newer version exists), then deletes
+ *       the pending path's metadata and versions ({@code DELETE <mount>/metadata/<name>.pending}).
+ *       {@link #discardPending} deletes it the same way. {@code PREVIOUS} is KV version
+ *       {@code current - 1}. A name ending in {@value #PENDING_SUFFIX} cannot be rotated.
  *   <li>Dynamic secrets: a name under a {@code dynamic=} prefix (e.g. {@code database/creds/app})
  *       is read with {@code GET /v1/<name>}; each read is a new lease: {@code versionId} is the lease
  *       id, {@code expiresOn} the lease end, metadata {@code leaseId}, {@code leaseDuration} (ISO-8601)
@@ -52,6 +66,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class VaultSecretProvider implements SecretProvider {
   private static final Logger log = LoggerFactory.getLogger(VaultSecretProvider.class);
+
+  /** The suffix of the sibling path that holds a rotation's pending candidate. */
+  static final String PENDING_SUFFIX = ".pending";
 
   private final VaultSettings settings;
   private final VaultHttp http;
@@ -126,6 +143,177 @@ public final class VaultSecretProvider implements SecretProvider {
     lastRead.put(name, version);
     return new SecretRecord(name, Long.toString(version), value.clone(), instant(meta.path("created_time")),
         null, Map.of("mount", settings.mount));
+  }
+
+  // ---------------------------------------------------------------- rotation: staging SPI
+
+  /** KV v2 secrets can be staged (a sibling pending path) and promoted with {@code options.cas}. */
+  @Override
+  public boolean supportsStaging() {
+    return true;
+  }
+
+  @Override
+  public SecretRecord fetchStage(String name, VersionStage stage) {
+    Objects.requireNonNull(stage, "stage");
+    checkName(name);
+    if (stage == VersionStage.CURRENT) {
+      return fetch(name);
+    }
+    checkRotatable(name);
+    if (stage == VersionStage.PREVIOUS) {
+      SecretRecord current = readKv(name, null);
+      java.util.Arrays.fill(current.value(), (byte) 0);
+      long v = Long.parseLong(current.versionId());
+      if (v < 2) {
+        throw new SecretNotFoundException("Secret '" + name + "' has no previous version in " + id
+            + " (it has only version 1).");
+      }
+      return readKv(name, Long.toString(v - 1));
+    }
+    JsonNode pending = readPending(name);
+    if (pending == null) {
+      readKv(name, null); // not found, naming the secret, when it does not exist at all
+      throw new SecretNotFoundException("Secret '" + name + "' has no pending version in " + id
+          + " (no rotation is in progress).");
+    }
+    return pendingRecord(name, pending);
+  }
+
+  @Override
+  public SecretRecord stage(String name, String expectedCurrentVersionId, byte[] value) {
+    checkName(name);
+    Objects.requireNonNull(expectedCurrentVersionId, "expectedCurrentVersionId");
+    Objects.requireNonNull(value, "value");
+    checkRotatable(name);
+    SecretRecord current = readKv(name, null);
+    java.util.Arrays.fill(current.value(), (byte) 0);
+    if (!current.versionId().equals(expectedCurrentVersionId)) {
+      throw conflict(name, expectedCurrentVersionId, current.versionId());
+    }
+    String pendingId = UUID.randomUUID().toString();
+    ObjectNode data = VaultHttp.object();
+    data.put("id", pendingId);
+    data.put("stagedFrom", expectedCurrentVersionId);
+    data.set("candidate", KvValues.encode(value));
+    ObjectNode body = VaultHttp.object();
+    body.set("data", data);
+    String what = "staging a pending version of secret '" + name + "' in " + id;
+    VaultHttp.Response r = call("POST", dataPath(name + PENDING_SUFFIX), body, what);
+    if (!r.ok()) {
+      throw failure(r, name, what, kvPolicy(name + PENDING_SUFFIX, "\"create\", \"update\", \"read\""), false);
+    }
+    return new SecretRecord(name, pendingId, value.clone(), instant(r.body().path("data").path("created_time")),
+        null, Map.of("stagedFrom", expectedCurrentVersionId, "mount", settings.mount));
+  }
+
+  @Override
+  public SecretRecord promote(String name, String pendingVersionId, String expectedCurrentVersionId) {
+    checkName(name);
+    Objects.requireNonNull(pendingVersionId, "pendingVersionId");
+    Objects.requireNonNull(expectedCurrentVersionId, "expectedCurrentVersionId");
+    checkRotatable(name);
+    JsonNode pending = readPending(name);
+    if (pending == null || !pendingVersionId.equals(pending.path("id").asText(null))) {
+      throw new CheckAndSetConflictException("Secret '" + name + "' in " + id + " has no pending version '"
+          + pendingVersionId + "' any more (another rotation replaced or discarded it); nothing was promoted."
+          + " Rotate again.");
+    }
+    long cas;
+    try {
+      cas = Long.parseLong(expectedCurrentVersionId);
+    } catch (NumberFormatException e) {
+      throw conflict(name, expectedCurrentVersionId, "?");
+    }
+    ObjectNode body = VaultHttp.object();
+    body.putObject("options").put("cas", cas);
+    body.set("data", pending.path("candidate"));
+    String what = "promoting the pending version of secret '" + name + "' in " + id;
+    VaultHttp.Response r = call("POST", dataPath(name), body, what);
+    if (r.status() == 400 && VaultErrors.mentions(r.body(), "check-and-set")) {
+      lastRead.remove(name);
+      String holder;
+      try {
+        SecretRecord now = readKv(name, null);
+        java.util.Arrays.fill(now.value(), (byte) 0);
+        holder = now.versionId();
+      } catch (SecretsException unreadable) {
+        holder = "a newer version";
+      }
+      throw conflict(name, expectedCurrentVersionId, holder);
+    }
+    if (!r.ok()) {
+      throw failure(r, name, what, kvPolicy(name, "\"create\", \"update\", \"read\""), false);
+    }
+    JsonNode meta = r.body().path("data");
+    long version = meta.path("version").asLong();
+    lastRead.put(name, version);
+    deletePending(name);
+    return new SecretRecord(name, Long.toString(version), KvValues.decode(pending.path("candidate")),
+        instant(meta.path("created_time")), null, Map.of("mount", settings.mount));
+  }
+
+  @Override
+  public void discardPending(String name, String pendingVersionId) {
+    checkName(name);
+    Objects.requireNonNull(pendingVersionId, "pendingVersionId");
+    checkRotatable(name);
+    JsonNode pending = readPending(name);
+    if (pending != null && pendingVersionId.equals(pending.path("id").asText(null))) {
+      deletePending(name);
+    }
+  }
+
+  /** The pending path's data, or null when there is none. */
+  private JsonNode readPending(String name) {
+    String what = "reading the pending version of secret '" + name + "' from " + id;
+    VaultHttp.Response r = call("GET", dataPath(name + PENDING_SUFFIX), null, what);
+    if (r.status() == 404 && !VaultErrors.mentions(r.body(), "no handler for route")) {
+      return null;
+    }
+    if (!r.ok()) {
+      throw failure(r, name, what, kvPolicy(name + PENDING_SUFFIX, "\"read\""), true);
+    }
+    JsonNode data = r.body().path("data").path("data");
+    return data.isObject() && data.path("id").isTextual() && data.path("candidate").isObject() ? data : null;
+  }
+
+  private SecretRecord pendingRecord(String name, JsonNode pending) {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put("mount", settings.mount);
+    if (pending.path("stagedFrom").isTextual()) {
+      metadata.put("stagedFrom", pending.get("stagedFrom").asText());
+    }
+    return new SecretRecord(name, pending.get("id").asText(), KvValues.decode(pending.get("candidate")), null,
+        null, metadata);
+  }
+
+  /** {@code DELETE <mount>/metadata/<name>.pending}: every version of the candidate, not a soft delete. */
+  private void deletePending(String name) {
+    String what = "deleting the pending version of secret '" + name + "' in " + id;
+    VaultHttp.Response r = call("DELETE", settings.mount + "/metadata/" + encode(name + PENDING_SUFFIX), null, what);
+    if (!r.ok() && r.status() != 404) {
+      throw failure(r, name, what, "path \"" + settings.mount + "/metadata/" + name + PENDING_SUFFIX
+          + "\" { capabilities = [\"delete\"] }", false);
+    }
+  }
+
+  private void checkRotatable(String name) {
+    if (settings.isDynamic(name)) {
+      throw new SecretsException("Secret '" + name + "' is a dynamic secret in " + id + " (under dynamic="
+          + String.join(",", settings.dynamicPrefixes) + "); Vault generates its values, they cannot be rotated"
+          + " through the SDK.");
+    }
+    if (name.endsWith(PENDING_SUFFIX)) {
+      throw new SecretsException("Secret '" + name + "' in " + id + " ends in " + PENDING_SUFFIX + ", the suffix"
+          + " of the path that holds a rotation's pending candidate; it cannot itself be rotated.");
+    }
+  }
+
+  private CheckAndSetConflictException conflict(String name, String expected, String holder) {
+    return new CheckAndSetConflictException("Secret '" + name + "' in " + id + " is at version " + holder
+        + ", not the expected " + expected + ": another writer got there first (check-and-set), so nothing was"
+        + " changed. Read the current value and rotate again if needed.");
   }
 
   // ---------------------------------------------------------------- KV v2

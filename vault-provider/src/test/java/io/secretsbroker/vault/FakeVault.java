@@ -414,6 +414,15 @@ final class FakeVault implements ResponseDefinitionTransformerV2, BeforeAllCallb
           if (p.startsWith(MOUNT + "/data/")) {
             yield kv(method, p.substring((MOUNT + "/data/").length()), query(url), body);
           }
+          if (p.startsWith(MOUNT + "/metadata/") && method.equals("DELETE")) {
+            // KV v2 delete-metadata: every version and the metadata go; 204 whether or not it existed
+            String name = p.substring((MOUNT + "/metadata/").length());
+            if (denied.contains(name)) {
+              throw new Fault(403, "1 error occurred:\n\t* permission denied\n\n");
+            }
+            kv.remove(name);
+            yield ResponseDefinition.noContent();
+          }
           if (p.startsWith("database/creds/")) {
             yield ok(dynamic(p));
           }

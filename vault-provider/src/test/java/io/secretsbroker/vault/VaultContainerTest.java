@@ -114,6 +114,32 @@ class VaultContainerTest {
   }
 
   @Test
+  void stagePromote_realVault_casRefusesTheLoserAndPendingPathIsDeleted() throws Exception {
+    write(prefix + "db", "{\"value\":\"v1\"}");
+
+    try (VaultSecretProvider p = rootProvider()) {
+      SecretRecord mine = p.stage(prefix + "db", "1", "mine".getBytes(StandardCharsets.UTF_8));
+      assertThat(new String(p.fetch(prefix + "db").value(), StandardCharsets.UTF_8)).isEqualTo("v1");
+      assertThat(new String(p.fetchStage(prefix + "db", io.secretsbroker.VersionStage.PENDING).value(),
+          StandardCharsets.UTF_8)).isEqualTo("mine");
+      write(prefix + "db", "{\"value\":\"theirs\"}");
+
+      assertThat(catchThrowable(() -> p.promote(prefix + "db", mine.versionId(), "1")))
+          .isInstanceOf(io.secretsbroker.RotationConflictException.class);
+      assertThat(new String(p.fetch(prefix + "db").value(), StandardCharsets.UTF_8)).isEqualTo("theirs");
+
+      p.discardPending(prefix + "db", mine.versionId());
+      SecretRecord next = p.stage(prefix + "db", "2", "next".getBytes(StandardCharsets.UTF_8));
+      SecretRecord promoted = p.promote(prefix + "db", next.versionId(), "2");
+      assertThat(promoted.versionId()).isEqualTo("3");
+      assertThat(new String(p.fetchStage(prefix + "db", io.secretsbroker.VersionStage.PREVIOUS).value(),
+          StandardCharsets.UTF_8)).isEqualTo("theirs");
+      assertThat(catchThrowable(() -> p.fetchStage(prefix + "db", io.secretsbroker.VersionStage.PENDING)))
+          .isInstanceOf(io.secretsbroker.SecretNotFoundException.class);
+    }
+  }
+
+  @Test
   void approle_loginWithSecretIdFileAndWrappedSecretId() throws Exception {
     String role = "app-" + UUID.randomUUID().toString().substring(0, 6);
     JsonNode mounts = admin("GET", "sys/auth", null, Map.of());

@@ -1,6 +1,5 @@
 package io.secretsbroker.internal.client;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.secretsbroker.CacheStats;
 import io.secretsbroker.ClientClosedException;
@@ -23,15 +22,15 @@ import io.secretsbroker.internal.observe.CacheEvents.Kind;
 import io.secretsbroker.internal.observe.CacheView;
 import io.secretsbroker.internal.observe.ClientEvents;
 import io.secretsbroker.internal.resilience.Resilience;
+import io.secretsbroker.internal.rotate.Rotator;
+import io.secretsbroker.internal.rotate.StageCache;
 import io.secretsbroker.internal.snapshot.SnapshotResource;
 import io.secretsbroker.spi.AuditEvent.Outcome;
 import io.secretsbroker.spi.AuditEvent.Type;
-import io.secretsbroker.spi.Json;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretRecord;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,9 +61,11 @@ import org.slf4j.LoggerFactory;
  *       design note). Callers get {@linkplain SecretValue#view() views} of the cached value.
  *   <li><b>Closed state</b>: one compare-and-set; the provider and the close hook run exactly once,
  *       and a load in flight at close is zeroed and fails with {@link ClientClosedException}.
- *   <li><b>Rotation</b>: a reload with a new version id announces it to listeners on the executor
- *       once it is cached; announcements are held back while the name rotates through this client,
- *       and {@code stats().rotations} counts what was delivered.
+ *   <li><b>Rotation</b>: {@link #rotate} is {@link Rotator}'s stage, apply, verify, promote
+ *       (compare-and-set); PREVIOUS/PENDING reads are cached in a {@link StageCache}. A reload with a
+ *       new version id announces it to listeners on the executor once it is cached; announcements
+ *       are held back while the name rotates through this client, and {@code stats().rotations}
+ *       counts what was delivered.
  *   <li><b>Snapshots</b>: registered with CRaC / SnapStart; the cache is wiped before a checkpoint.
  * </ul>
  * Thread-safe.
@@ -86,6 +87,8 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
   private final Runnable onClose;
   private final Map<String, List<Consumer<SecretValue>>> listeners = new ConcurrentHashMap<>();
   private final Set<String> rotating = ConcurrentHashMap.newKeySet();
+  private final Rotator rotator;
+  private final StageCache stages; // PREVIOUS / PENDING reads, cached for refresh-after
   private volatile boolean closed; // set once, by compare-and-set through CLOSED
 
   private static final VarHandle CLOSED;
@@ -109,7 +112,20 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
     this.executor = executor;
     this.nativeBatch = ParallelFetch.nativeBatch(provider);
     this.onClose = onClose;
-    this.secrets = new SecretCache(CacheSettings.from(settings), ticker, clock, executor, events, providerId);
+    CacheSettings cacheSettings = CacheSettings.from(settings);
+    this.secrets = new SecretCache(cacheSettings, ticker, clock, executor, events, providerId);
+    this.rotator = new Rotator(provider, new Rotator.Calls() {
+      @Override
+      public <T> T read(java.util.function.Supplier<T> call) {
+        return resilience.read(call);
+      }
+
+      @Override
+      public <T> T write(java.util.function.Supplier<T> call) {
+        return resilience.write(call);
+      }
+    });
+    this.stages = new StageCache(secrets::now, cacheSettings.refreshAfterNanos());
     this.secrets.bind(n -> load(n, resolve(n, null), Kind.REFRESH, null), this::versionSeen);
     this.cache = secrets.store();
     this.snapshot = SnapshotResource.register(this);
@@ -141,8 +157,8 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
       throw closedError();
     }
     Names.Target target = resolve(name, null);
-    SecretRecord r = resilience.read(() -> provider.fetchStage(target.providerName(), stage));
-    return SecretValue.of(name, r);
+    return stages.get(name, stage,
+        () -> SecretValue.of(name, resilience.read(() -> provider.fetchStage(target.providerName(), stage))));
   }
 
   private Entry entry(String name) {
@@ -317,111 +333,47 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
     }
   }
 
+  /**
+   * Stage, apply, verify, promote with a compare-and-set: {@link Rotator}. Announcements of the name
+   * are held back while it rotates; the promoted version is cached and announced once.
+   */
   @Override
   public SecretValue rotate(String name, Rotation rotation) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(rotation, "rotation");
     if (closed) {
       throw closedError();
     }
-    Objects.requireNonNull(rotation, "rotation");
     String caller = audit.enabled() ? Audit.caller() : null;
     long start = System.nanoTime();
     Names.Target target = resolve(name, caller);
-    String providerName = target.providerName();
     if (!rotating.add(name)) {
       throw new RotationFailedException("Secret '" + name + "' is already being rotated by this client;"
           + " wait for that rotation to finish.");
     }
-    SecretRecord before = null; // the raw bytes of the previous value: zeroed when rotate returns
     try {
-      try {
-        before = resilience.read(() -> provider.fetch(providerName));
-      } catch (SecretNotFoundException nf) {
-        before = null;
-      }
-      SecretValue current = before == null ? null : SecretValue.of(name, copy(before));
-      byte[] candidate = candidate(name, target, current, rotation);
-      SecretRecord written = resilience.write(() -> provider.put(providerName, candidate));
-      SecretValue writtenValue = SecretValue.of(name, copy(written));
-      try {
-        rotation.verify(writtenValue);
-      } catch (Exception ex) {
-        RotationFailedException failure = restore(name, target, before, written, ex);
-        audit.event(Type.ROTATION_WRITTEN, name, written.versionId(), Outcome.FAILED, System.nanoTime() - start,
-            caller, ex, "verification failed; see the exception for what was restored");
-        throw failure;
-      }
-      Entry e = entryFor(name, target, written);
-      cache.put(name, CompletableFuture.completedFuture(e));
+      Rotator.Outcome done = rotator.rotate(name, target.providerName(), target.field(), rotation);
+      Entry e = entryFor(name, target, done.promoted());
+      secrets.install(name, e);
+      stages.invalidate(name);
       rotating.remove(name);
-      audit.event(Type.ROTATION_WRITTEN, name, written.versionId(), Outcome.OK, System.nanoTime() - start, caller,
-          null, before == null ? "first version" : "previous version " + before.versionId());
+      audit.event(Type.ROTATION_WRITTEN, name, e.versionId(), Outcome.OK, System.nanoTime() - start, caller,
+          null, "previous version " + done.previousVersionId() + (done.resumed() ? ", resumed pending" : ""));
       announce(name, e.value);
-      return e.value;
+      return e.value.view(); // a view: the caller's wipe() never zeroes the cached copy
+    } catch (RotationFailedException ex) {
+      stages.invalidate(name);
+      audit.event(Type.ROTATION_WRITTEN, name, null, Outcome.FAILED, System.nanoTime() - start, caller,
+          ex.getCause() instanceof Exception why ? why : ex, "not promoted; see the exception for what was undone");
+      throw ex;
     } catch (SecretsException ex) {
-      if (!(ex instanceof RotationFailedException)) {
-        audit.event(Type.PROVIDER_FAILURE, name, null, Outcome.FAILED, System.nanoTime() - start, caller, ex,
-            "rotate");
-      }
+      audit.event(Type.PROVIDER_FAILURE, name, null, Outcome.FAILED, System.nanoTime() - start, caller, ex,
+          "rotate");
       throw ex;
     } finally {
       rotating.remove(name);
-      if (before != null) {
-        java.util.Arrays.fill(before.value(), (byte) 0);
-      }
     }
   }
-
-  private static SecretRecord copy(SecretRecord r) {
-    return new SecretRecord(r.name(), r.versionId(), r.value().clone(), r.createdOn(), r.expiresOn(), r.metadata());
-  }
-
-  /** The new value: the whole secret, or, for an alias with a field, the JSON with that field replaced. */
-  private static byte[] candidate(String name, Names.Target target, SecretValue current, Rotation rotation) {
-    String next = rotation.generate(current);
-    if (target.field() == null) {
-      return next.getBytes(StandardCharsets.UTF_8);
-    }
-    if (current == null) {
-      throw new RotationFailedException("Secret '" + name + "' maps to field '" + target.field() + "' of "
-          + target.providerName() + ", which does not exist; create it before rotating a field of it.");
-    }
-    current.field(target.field()); // throws, naming the field, when the JSON has no such field
-    try {
-      ObjectNode json = (ObjectNode) Json.mapper().readTree(current.asBytes());
-      json.put(target.field(), next);
-      return Json.mapper().writeValueAsBytes(json);
-    } catch (java.io.IOException ex) {
-      throw new RotationFailedException("Could not rewrite field '" + target.field() + "' of secret '" + name
-          + "'; nothing was written.", ex);
-    }
-  }
-
-  private RotationFailedException restore(String name, Names.Target target, SecretRecord before,
-      SecretRecord written, Exception cause) {
-    String why = cause.getClass().getSimpleName();
-    if (before == null) {
-      return new RotationFailedException("Verification of the new value of secret '" + name + "' failed (" + why
-          + "). The secret had no previous value, so the unverified version " + written.versionId()
-          + " stays current; rotate again once the target system accepts it.", cause);
-    }
-    try {
-      SecretRecord restored = resilience.write(() -> provider.put(target.providerName(), before.value().clone()));
-      cache.put(name, CompletableFuture.completedFuture(entryFor(name, target, restored)));
-      log.warn("Rotation of secret '{}' failed verification; previous value restored as version {}", name,
-          restored.versionId());
-      return new RotationFailedException("Verification of the new value of secret '" + name + "' failed (" + why
-          + "); the previous value was written back as the current version " + restored.versionId()
-          + ". Nothing was lost; fix the verifier's target and rotate again.", cause);
-    } catch (RuntimeException restoreFailure) {
-      cause.addSuppressed(restoreFailure);
-      cache.synchronous().invalidate(name);
-      return new RotationFailedException("Verification of the new value of secret '" + name + "' failed (" + why
-          + ") and writing the previous value back also failed (" + restoreFailure.getClass().getSimpleName()
-          + "). The unverified version " + written.versionId() + " is current; the previous value is still"
-          + " stored as version " + before.versionId() + ". Restore it from there or rotate again.", cause);
-    }
-  }
-
 
   // ---------------------------------------------------------------- the rest
 
@@ -441,6 +393,7 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
     CompletableFuture<Entry> f = secrets.current(name);
     Entry old = f == null ? null : f.getNow(null);
     Entry fresh = load(name, target, Kind.REFRESH, caller);
+    stages.invalidate(name);
     if (secrets.replace(name, f, fresh)) {
       secrets.changed(name, old == null ? null : old.versionId(), fresh, caller);
     }
@@ -468,6 +421,7 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
    */
   public void wipeAll() {
     secrets.wipeAll();
+    stages.clear();
   }
 
   /** CRaC / SnapStart: nothing secret may be in the snapshot. */
@@ -509,6 +463,7 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
       return; // exactly one caller closes the provider and runs the close hook
     }
     secrets.close();
+    stages.clear();
     try {
       provider.close();
     } finally {

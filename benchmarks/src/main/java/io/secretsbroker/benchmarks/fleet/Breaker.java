@@ -1,7 +1,7 @@
 package io.secretsbroker.benchmarks.fleet;
 
 /**
- * The circuit breaker of one client, as {@code io.secretsbroker.internal.Resilience} configures
+ * The circuit breaker of one client, as {@code io.secretsbroker.internal.resilience.Resilience} configures
  * Resilience4j: a count-based window of {@code window} calls that opens at {@code ratePercent}
  * failures once the window is full, stays open {@code waitOpen} seconds, then lets
  * {@code halfOpenCalls} calls through and opens again unless fewer than {@code ratePercent} of them

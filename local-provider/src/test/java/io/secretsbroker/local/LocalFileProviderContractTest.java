@@ -1,8 +1,9 @@
-package io.secretsbroker.testkit;
+package io.secretsbroker.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secretsbroker.spi.ProviderUri;
+import io.secretsbroker.testkit.ProviderContractTest;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretProviderFactory;
 import io.secretsbroker.spi.Utf8;
@@ -13,7 +14,7 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code local://} provider (in {@code api}) passes the conformance suite. The harness edits
+ * The {@code local://} provider passes the conformance suite. The harness edits
  * the JSON file the way a developer would; the provider is found by scheme through
  * {@link ServiceLoader}, as the client finds it.
  */

@@ -1,4 +1,4 @@
-package io.secretsbroker.internal.local;
+package io.secretsbroker.local;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -11,11 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secretsbroker.spi.Utf8;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,33 +23,46 @@ import java.util.Set;
  *
  * <ul>
  *   <li>A string is the value (UTF-8).
- *   <li>A wrapper object, whose keys are only {@code value}, {@code base64}, {@code version} and
- *       {@code enabled}, with exactly one of {@code value} / {@code base64}: {@code value} is the
+ *   <li>A wrapper object, whose keys are only {@code value}, {@code base64}, {@code version},
+ *       {@code enabled} and {@code previous}, with exactly one of {@code value} / {@code base64}: {@code value} is the
  *       value (a string, or any other JSON stored as its compact JSON text), {@code base64} a
  *       binary value, {@code version} the version id (text or number; bump it when you change the
  *       value), {@code enabled: false} makes reads fail with access denied (like a disabled
- *       secret in a cloud store).
+ *       secret in a cloud store), {@code previous} the version a rotation replaced (a wrapper of its
+ *       own: {@code value} or {@code base64}, and {@code version}).
+ *   <li>A top-level key {@code "$pending:<name>"} holds the pending candidate of a rotation of
+ *       {@code <name>}: {@code value} or {@code base64}, {@code version} and {@code stagedFrom} (the
+ *       version it was staged from, absent when that entry has no explicit version). Keys with that prefix are never secrets.
  *   <li>Any other object, array, number or boolean is stored as its compact JSON text, so
  *       {@code field()} works on it. {@code null} means the secret does not exist.
  * </ul>
- * Without an explicit version the version id is the first 12 hex digits of the SHA-256 of the
- * value. Errors name the file, the secret and a line/column, never a value: Jackson's own messages
+ * Without an explicit version the provider issues a random version id, kept in memory while the
+ * value is unchanged (an id is never derived from the value). Errors name the file, the secret and a line/column, never a value: Jackson's own messages
  * (which quote the offending text) are never passed on. Stateless and thread-safe.
  */
 final class LocalSecretsFormat {
-  static final Set<String> WRAPPER_KEYS = Set.of("value", "base64", "version", "enabled");
+  static final Set<String> WRAPPER_KEYS = Set.of("value", "base64", "version", "enabled", "previous");
+  /** The top-level key prefix of a pending candidate. */
+  static final String PENDING_PREFIX = "$pending:";
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .enable(SerializationFeature.INDENT_OUTPUT);
   private static final ObjectMapper COMPACT = new ObjectMapper();
 
-  /** One secret as the file holds it. The value array belongs to the snapshot; hand out copies. */
-  record Entry(byte[] value, String version, boolean enabled) {
-    Entry withDefaultVersion() {
-      return version != null ? this : new Entry(value, contentVersion(value), enabled);
+  /**
+   * One secret (or pending candidate) as the file holds it. The value array belongs to the snapshot;
+   * hand out copies. {@code version} is null when the file gives none; {@code previous} is the
+   * version a rotation replaced (or null); {@code stagedFrom} is set on pending candidates only.
+   */
+  record Entry(byte[] value, String version, boolean enabled, Entry previous, String stagedFrom) {
+    Entry(byte[] value, String version, boolean enabled) {
+      this(value, version, enabled, null, null);
     }
   }
+
+  /** A parsed file: the secrets and the pending candidates, by secret name. */
+  record Parsed(Map<String, Entry> entries, Map<String, Entry> pending) {}
 
   /** The file cannot be used; the message is safe to show (no values). */
   static final class BadFile extends Exception {
@@ -86,24 +96,69 @@ final class LocalSecretsFormat {
     return (ObjectNode) root;
   }
 
-  /** Every secret in the file, by name. */
-  static Map<String, Entry> parse(byte[] bytes, String file) throws BadFile {
+  /** Every secret and pending candidate in the file, by name. */
+  static Parsed parse(byte[] bytes, String file) throws BadFile {
     ObjectNode root = parseTree(bytes, file);
     Map<String, Entry> out = new LinkedHashMap<>();
+    Map<String, Entry> pending = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
-      if (!field.getValue().isNull()) {
+      if (field.getKey().startsWith(PENDING_PREFIX)) {
+        String name = field.getKey().substring(PENDING_PREFIX.length());
+        pending.put(name, pendingEntry(name, field.getValue(), file));
+      } else if (!field.getValue().isNull()) {
         out.put(field.getKey(), entry(field.getKey(), field.getValue(), file));
       }
     }
-    return Collections.unmodifiableMap(out);
+    return new Parsed(Collections.unmodifiableMap(out), Collections.unmodifiableMap(pending));
+  }
+
+  /** A {@code "$pending:<name>"} member: {@code value}/{@code base64}, {@code version}, {@code stagedFrom}. */
+  static Entry pendingEntry(String name, JsonNode node, String file) throws BadFile {
+    if (!node.isObject() || node.has("value") == node.has("base64") || !node.path("version").isTextual()
+        || (node.has("stagedFrom") && !node.get("stagedFrom").isTextual())) {
+      throw new BadFile(where(name, file) + "its pending rotation \"" + PENDING_PREFIX + name + "\" must hold"
+          + " \"value\" or \"base64\", and \"version\"; remove it to drop the pending candidate.");
+    }
+    return new Entry(valueOf(name, node, file), node.get("version").textValue(), true, null,
+        node.has("stagedFrom") ? node.get("stagedFrom").textValue() : null);
   }
 
   /** One secret's node as an entry. */
   static Entry entry(String name, JsonNode node, String file) throws BadFile {
     if (!isWrapper(node)) {
-      return new Entry(bytesOf(node), null, true).withDefaultVersion();
+      return new Entry(bytesOf(node), null, true);
     }
+    byte[] value = valueOf(name, node, file);
+    String version = null;
+    JsonNode ver = node.get("version");
+    if (ver != null && !ver.isNull()) {
+      if (!(ver.isTextual() || ver.isIntegralNumber()) || ver.asText().isBlank()) {
+        throw new BadFile(where(name, file) + "\"version\" must be a non-empty string or an integer.");
+      }
+      version = ver.asText();
+    }
+    boolean enabled = true;
+    JsonNode en = node.get("enabled");
+    if (en != null && !en.isNull()) {
+      if (!en.isBoolean()) {
+        throw new BadFile(where(name, file) + "\"enabled\" must be true or false.");
+      }
+      enabled = en.booleanValue();
+    }
+    Entry previous = null;
+    JsonNode prev = node.get("previous");
+    if (prev != null && !prev.isNull()) {
+      if (!prev.isObject() || prev.has("value") == prev.has("base64") || !prev.path("version").isTextual()) {
+        throw new BadFile(where(name, file) + "\"previous\" must hold \"value\" or \"base64\" and \"version\".");
+      }
+      previous = new Entry(valueOf(name, prev, file), prev.get("version").textValue(), true);
+    }
+    return new Entry(value, version, enabled, previous, null);
+  }
+
+  /** The value of a wrapper-shaped node: {@code base64} decoded, or {@code value} as text/JSON text. */
+  private static byte[] valueOf(String name, JsonNode node, String file) throws BadFile {
     byte[] value;
     JsonNode base64 = node.get("base64");
     if (base64 != null) {
@@ -122,23 +177,45 @@ final class LocalSecretsFormat {
       }
       value = bytesOf(v);
     }
-    String version = null;
-    JsonNode ver = node.get("version");
-    if (ver != null && !ver.isNull()) {
-      if (!(ver.isTextual() || ver.isIntegralNumber()) || ver.asText().isBlank()) {
-        throw new BadFile(where(name, file) + "\"version\" must be a non-empty string or an integer.");
-      }
-      version = ver.asText();
+    return value;
+  }
+
+  /**
+   * The JSON node for {@code value} in a wrapper, {@code like} being the node of the value it
+   * replaces: when that was a JSON object and the new value is one too, it stays an object (not an
+   * escaped string). Returns the key ({@code value} or {@code base64}) and node.
+   */
+  static Map.Entry<String, JsonNode> valueNode(byte[] value, JsonNode like) {
+    JsonNodeFactory nodes = JsonNodeFactory.instance;
+    String text = Utf8.textOrNull(value);
+    if (text == null) {
+      return Map.entry("base64", nodes.textNode(Base64.getEncoder().encodeToString(value)));
     }
-    boolean enabled = true;
-    JsonNode en = node.get("enabled");
-    if (en != null && !en.isNull()) {
-      if (!en.isBoolean()) {
-        throw new BadFile(where(name, file) + "\"enabled\" must be true or false.");
+    if (like != null && like.isObject() && text.startsWith("{")) {
+      try {
+        JsonNode parsed = COMPACT.readTree(text);
+        if (parsed != null && parsed.isObject()) {
+          return Map.entry("value", parsed);
+        }
+      } catch (IOException notJson) {
+        // stored as text
       }
-      enabled = en.booleanValue();
     }
-    return new Entry(value, version, enabled).withDefaultVersion();
+    return Map.entry("value", nodes.textNode(text));
+  }
+
+  /** The node holding the current value of an entry node: the wrapper's value, or the node itself. */
+  static JsonNode currentValueNode(JsonNode entryNode) {
+    return isWrapper(entryNode) ? entryNode.get("value") : entryNode;
+  }
+
+  /** Compact JSON text of a node (a pending member as the file holds it). */
+  static String compact(JsonNode node) {
+    try {
+      return COMPACT.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("A JSON tree could not be written", e);
+    }
   }
 
   /** Whether {@code node} is the {@code {"value"|"base64", "version", "enabled"}} wrapper. */
@@ -164,12 +241,14 @@ final class LocalSecretsFormat {
     JsonNode prevVersion = previous != null && isWrapper(previous) ? previous.get("version") : null;
     boolean numbered = prevVersion != null
         && (prevVersion.isIntegralNumber() || (prevVersion.isTextual() && prevVersion.textValue().matches("\\d{1,18}")));
+    JsonNode like = previous == null ? null : currentValueNode(previous);
     if (text != null && !numbered) {
-      return nodes.textNode(text);
+      Map.Entry<String, JsonNode> v = valueNode(value, like);
+      return v.getValue();
     }
     ObjectNode wrapper = nodes.objectNode();
     if (text != null) {
-      wrapper.put("value", text);
+      wrapper.set("value", valueNode(value, like).getValue());
     } else {
       wrapper.put("base64", Base64.getEncoder().encodeToString(value));
     }
@@ -194,16 +273,6 @@ final class LocalSecretsFormat {
       return out;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("A JSON tree could not be written", e);
-    }
-  }
-
-  /** The first 12 hex digits of the SHA-256 of {@code value}. */
-  static String contentVersion(byte[] value) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(value);
-      return HexFormat.of().formatHex(digest, 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
     }
   }
 

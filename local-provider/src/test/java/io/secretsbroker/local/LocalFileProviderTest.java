@@ -1,4 +1,4 @@
-package io.secretsbroker.internal.local;
+package io.secretsbroker.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -76,12 +76,17 @@ class LocalFileProviderTest {
   }
 
   @Test
-  void fetch_plainString_valueWithContentHashVersion() throws Exception {
-    SecretRecord r = open(write("{\"db\": \"" + SECRET + "\"}")).fetch("db");
+  void fetch_plainString_randomVersionStableWhileUnchanged_notDerivedFromValue() throws Exception {
+    Path file = write("{\"db\": \"" + SECRET + "\"}");
+    SecretRecord r = open(file).fetch("db");
+    String first = r.versionId();
 
     assertThat(text(r)).isEqualTo(SECRET);
-    assertThat(r.versionId()).matches("[0-9a-f]{12}")
-        .isEqualTo(LocalSecretsFormat.contentVersion(SECRET.getBytes(StandardCharsets.UTF_8)));
+    assertThat(first).matches("[0-9a-f]{32}");
+    assertThat(provider.fetch("db").versionId()).isEqualTo(first);
+    provider.close();
+    assertThat(open(file).fetch("db").versionId()).as("a fresh provider draws its own id, not a digest")
+        .isNotEqualTo(first);
     assertThat(r.toString()).doesNotContain(SECRET);
   }
 
@@ -213,7 +218,9 @@ class LocalFileProviderTest {
     assertThat(written.versionId()).isEqualTo(provider.fetch("db").versionId());
     assertThat(text(provider.fetch("db"))).isEqualTo("new-" + SECRET);
     try (var files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("dev-secrets.json");
+      // the lock file beside it stays (deleting it would race with another writer taking it)
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("dev-secrets.json", "dev-secrets.json.lock");
     }
   }
 

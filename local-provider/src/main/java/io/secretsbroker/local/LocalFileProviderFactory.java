@@ -1,7 +1,7 @@
-package io.secretsbroker.internal.local;
+package io.secretsbroker.local;
 
 import io.secretsbroker.ConfigurationException;
-import io.secretsbroker.internal.local.LocalSecretsFormat.BadFile;
+import io.secretsbroker.local.LocalSecretsFormat.BadFile;
 import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretProviderFactory;

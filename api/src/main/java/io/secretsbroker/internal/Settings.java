@@ -57,10 +57,17 @@ public final class Settings {
   /** Read by the jdbc module: how long a refused database login retries with refreshed credentials. */
   public static final String JDBC_LOGIN_RETRY = "secrets.jdbc.login-retry";
 
+  /** Names loaded when the client is built, in as few batch calls as the store allows. */
+  public static final String PREFETCH = "secrets.prefetch";
+  /** Whether a failed prefetch fails the client's start-up (default false). */
+  public static final String PREFETCH_REQUIRED = "secrets.prefetch.required";
+  /** Whether a due refresh takes along the entries due within the jitter span, in one batch (default true). */
+  public static final String REFRESH_BATCH = "secrets.cache.refresh-batch";
+
   private static final Set<String> CORE_KEYS = Set.of(PROVIDER, ENV, PRODUCTION, NAME_TEMPLATE, ALLOW, REFRESH_AFTER,
-      MAX_STALE, MAX_SIZE, NEGATIVE_TTL, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, BREAKER_FAILURE_RATE,
-      BREAKER_WINDOW, BREAKER_WAIT_OPEN, GUARD, GUARD_ALLOW_ENV, AUDIT, METRICS, ANOMALY_MAX_DISTINCT,
-      JDBC_LOGIN_RETRY);
+      MAX_STALE, MAX_SIZE, NEGATIVE_TTL, PREFETCH, PREFETCH_REQUIRED, REFRESH_BATCH, RETRY_MAX_ATTEMPTS,
+      RETRY_INITIAL_BACKOFF, BREAKER_FAILURE_RATE, BREAKER_WINDOW, BREAKER_WAIT_OPEN, GUARD, GUARD_ALLOW_ENV, AUDIT,
+      METRICS, ANOMALY_MAX_DISTINCT, JDBC_LOGIN_RETRY);
   private static final Set<String> EXTRA_KEYS = Collections.synchronizedSet(new TreeSet<>());
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");

@@ -12,9 +12,15 @@ import java.time.Duration;
  * @param negativeTtlNanos how long a not-found is remembered
  * @param retryBackoffNanos wait after a failed refresh before the next try
  * @param maxSize cached names at most
+ * @param refreshBatch whether a due refresh reloads, in one batch, every entry due within the jitter span
  */
 public record CacheSettings(long refreshAfterNanos, long maxStaleNanos, long negativeTtlNanos, long retryBackoffNanos,
-    int maxSize) {
+    int maxSize, boolean refreshBatch) {
+
+  /** The span a refresh-after is jittered over (±10%): entries loaded together fall due within it. */
+  public long jitterSpanNanos() {
+    return refreshAfterNanos / 5;
+  }
 
   /**
    * @throws ConfigurationException when max-stale is shorter than refresh-after, or a value is malformed
@@ -31,6 +37,18 @@ public record CacheSettings(long refreshAfterNanos, long maxStaleNanos, long neg
     long retry = Math.max(Duration.ofSeconds(1).toNanos(), Math.min(refresh / 10, Duration.ofSeconds(30).toNanos()));
     return new CacheSettings(refresh, maxStale.toNanos(),
         settings.duration(Settings.NEGATIVE_TTL, Duration.ofSeconds(10)).toNanos(), retry,
-        settings.integer(Settings.MAX_SIZE, 1000, 1, 1_000_000));
+        settings.integer(Settings.MAX_SIZE, 1000, 1, 1_000_000), bool(settings, Settings.REFRESH_BATCH, true));
+  }
+
+  /** {@code true} or {@code false}, nothing else. */
+  public static boolean bool(Settings settings, String key, boolean fallback) {
+    String v = settings.get(key, null);
+    if (v == null) {
+      return fallback;
+    }
+    if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    throw new ConfigurationException(key + " must be true or false, was '" + v + "'.");
   }
 }

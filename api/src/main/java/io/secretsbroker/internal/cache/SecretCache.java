@@ -62,6 +62,16 @@ public final class SecretCache {
     Entry reload(String name);
   }
 
+  /**
+   * Reloads several names in one provider batch. The result holds an entry (a value, or a
+   * remembered not-found) for every name it could read; a name it leaves out keeps its old entry.
+   * Throws when the whole batch failed.
+   */
+  @FunctionalInterface
+  public interface BatchReloader {
+    java.util.Map<String, Entry> reloadAll(java.util.List<String> names);
+  }
+
   /** Told when a reload that is now cached carries a new version. */
   @FunctionalInterface
   public interface VersionListener {
@@ -84,6 +94,7 @@ public final class SecretCache {
   private final String providerId;
   private final AsyncCache<String, Entry> cache;
   private Reloader reloader;
+  private BatchReloader batchReloader;
   private VersionListener versions;
   private volatile long nextSweep;
   private volatile boolean closed;
@@ -107,6 +118,14 @@ public final class SecretCache {
   public void bind(Reloader reloader, VersionListener versions) {
     this.reloader = reloader;
     this.versions = versions;
+  }
+
+  /**
+   * Wires the batch reload used when {@code secrets.cache.refresh-batch} is on (the default): a
+   * due refresh then takes along every entry due within the jitter span.
+   */
+  public void bindBatch(BatchReloader batch) {
+    this.batchReloader = batch;
   }
 
   /** The Caffeine map itself, for the rotation code that installs entries directly. */
@@ -145,11 +164,99 @@ public final class SecretCache {
         events.staleServed(name, e.versionId(), first);
       }
       if (t >= e.refreshAt && e.refreshing.compareAndSet(false, true)) {
-        startRefresh(name, f, e);
+        startRefresh(name, f, e, t);
       }
       return e;
     }
     return null;
+  }
+
+  /** One entry a batch refresh reloads: the future it was read from and the entry it replaces. */
+  private record Due(String name, CompletableFuture<Entry> future, Entry entry) {}
+
+  /** Most names one batch refresh takes along (the driver chunks them to its store's own limit). */
+  private static final int MAX_BATCH = 100;
+
+  /**
+   * Starts the reload of a due entry: alone, or, with batch refresh, together with every cached
+   * value due within the jitter span (each claimed through its own refreshing flag), so entries
+   * loaded together keep refreshing together: one store call per batch instead of one per secret.
+   */
+  private void startRefresh(String name, CompletableFuture<Entry> f, Entry e, long t) {
+    if (!settings.refreshBatch() || batchReloader == null) {
+      startRefresh(name, f, e);
+      return;
+    }
+    java.util.List<Due> due = new java.util.ArrayList<>();
+    due.add(new Due(name, f, e));
+    long horizon = t + settings.jitterSpanNanos();
+    for (java.util.Map.Entry<String, CompletableFuture<Entry>> c : cache.asMap().entrySet()) {
+      if (due.size() >= MAX_BATCH) {
+        break;
+      }
+      Entry other = c.getValue().getNow(null);
+      if (other != null && other != e && other.value != null && other.failure == null && other.refreshAt <= horizon
+          && t < other.expiresAt && other.refreshing.compareAndSet(false, true)) {
+        due.add(new Due(c.getKey(), c.getValue(), other));
+      }
+    }
+    if (due.size() == 1) {
+      startRefresh(name, f, e);
+      return;
+    }
+    try {
+      executor.execute(() -> backgroundRefresh(due));
+    } catch (RuntimeException rejected) {
+      due.forEach(d -> d.entry().refreshing.set(false));
+      log.warn("Could not start a background refresh of {} secrets ({}); serving the cached versions", due.size(),
+          rejected.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * A batch refresh: never throws. Each fresh entry is installed by compare-and-set, all with the
+   * earliest refresh time among them (so the batch stays one); a failed batch marks every old
+   * entry stale and backs off, as a failed single refresh does.
+   */
+  private void backgroundRefresh(java.util.List<Due> due) {
+    java.util.Map<String, Entry> fresh;
+    try {
+      fresh = batchReloader.reloadAll(due.stream().map(Due::name).toList());
+    } catch (RuntimeException ex) {
+      long retryAt = ticker.read() + settings.retryBackoffNanos();
+      for (Due d : due) {
+        d.entry().stale = true;
+        d.entry().refreshAt = retryAt;
+        d.entry().refreshing.set(false);
+      }
+      log.warn("Refresh of secrets {} from {} failed ({}); serving the cached versions until"
+          + " secrets.cache.max-stale runs out", due.stream().map(d -> "'" + safe(d.name()) + "'").toList(),
+          providerId, describe(ex));
+      return;
+    }
+    long shared = Long.MAX_VALUE;
+    for (Entry fe : fresh.values()) {
+      if (fe.value != null) {
+        shared = Math.min(shared, fe.refreshAt);
+      }
+    }
+    for (Due d : due) {
+      Entry fe = fresh.get(d.name());
+      if (fe == null) {
+        d.entry().refreshAt = ticker.read() + settings.retryBackoffNanos();
+        d.entry().refreshing.set(false);
+        continue;
+      }
+      if (fe.value != null) {
+        fe.refreshAt = shared;
+      }
+      if (cache.asMap().replace(d.name(), d.future(), CompletableFuture.completedFuture(fe))) {
+        changed(d.name(), d.entry().versionId(), fe, null);
+      } else {
+        fe.discard(); // rotated, refreshed, invalidated or closed meanwhile: that outcome stands
+      }
+    }
+    sweepExpired(false);
   }
 
   /** Hands one reload to the executor; a reader never fails because of it. */

@@ -59,19 +59,65 @@ final class BatchLoad {
     }
   }
 
+  /**
+   * A batch refresh of cached names: their current versions in one provider batch, as fresh
+   * entries (not-found becomes a negative entry). Throws when the whole batch failed, after
+   * auditing it; the provider's arrays are zeroed either way.
+   */
+  static Map<String, Entry> reload(SecretProvider provider, Resilience resilience, SecretCache cache,
+      CacheEvents events, Map<String, Names.Target> targets, boolean nativeBatch,
+      java.util.concurrent.Executor executor) {
+    Set<String> providerNames = new LinkedHashSet<>();
+    targets.values().forEach(t -> providerNames.add(t.providerName()));
+    long start = System.nanoTime();
+    Map<String, SecretRecord> records;
+    try {
+      records = resilience.read(() -> nativeBatch || providerNames.size() == 1
+          ? provider.fetchAll(providerNames)
+          : ParallelFetch.fetchAll(provider, providerNames, executor));
+    } catch (RuntimeException ex) {
+      events.batchFailed(targets.keySet(), System.nanoTime() - start, null, ex);
+      throw ex;
+    }
+    long took = System.nanoTime() - start;
+    Map<String, Entry> fresh = new java.util.LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, Names.Target> t : targets.entrySet()) {
+        SecretRecord r = records.get(t.getValue().providerName());
+        if (r == null) {
+          events.notFound(Kind.REFRESH, t.getKey(), took, null, "batch");
+          fresh.put(t.getKey(), cache.notFound(notFound(t.getKey(), provider.id())));
+        } else {
+          events.loaded(Kind.REFRESH, t.getKey(), r.versionId(), took, null, "batch");
+          fresh.put(t.getKey(), cache.entryFor(t.getKey(), t.getValue().field(), copy(r)));
+        }
+      }
+    } finally {
+      records.values().forEach(r -> Arrays.fill(r.value(), (byte) 0));
+    }
+    return fresh;
+  }
+
+  private static SecretNotFoundException notFound(String name, String providerId) {
+    return new SecretNotFoundException("Secret '" + name + "' not found in " + providerId
+        + ". Check the name, secrets.env and secrets.name-template.");
+  }
+
+  /** Each caller name gets its own copy: entries wipe their bytes independently. */
+  private static SecretRecord copy(SecretRecord r) {
+    return new SecretRecord(r.name(), r.versionId(), r.value().clone(), r.createdOn(), r.expiresOn(), r.metadata());
+  }
+
   private static void complete(String name, Names.Target target, SecretRecord r, CompletableFuture<Entry> f,
       SecretCache cache, CacheEvents events, long took, String caller, String providerId) {
     if (r == null) {
       events.notFound(Kind.LOAD, name, took, caller, "batch");
       events.coldRead(name, null, null, true, took, caller, "batch");
-      f.complete(cache.notFound(new SecretNotFoundException("Secret '" + name + "' not found in " + providerId
-          + ". Check the name, secrets.env and secrets.name-template.")));
+      f.complete(cache.notFound(notFound(name, providerId)));
       return;
     }
     events.loaded(Kind.LOAD, name, r.versionId(), took, caller, "batch");
     events.coldRead(name, r.versionId(), null, false, took, caller, "batch");
-    // each caller name gets its own copy: entries wipe their bytes independently
-    f.complete(cache.entryFor(name, target.field(), new SecretRecord(r.name(), r.versionId(), r.value().clone(),
-        r.createdOn(), r.expiresOn(), r.metadata())));
+    f.complete(cache.entryFor(name, target.field(), copy(r)));
   }
 }

@@ -77,6 +77,7 @@ public final class ClientFactory implements SecretsClientFactory {
       if (metrics != null) {
         MetricsSupport.bind(metrics, client);
       }
+      prefetch(client, settings, names);
       return client;
     } catch (RuntimeException e) {
       if (owned != null) {
@@ -85,6 +86,47 @@ public final class ClientFactory implements SecretsClientFactory {
       if (builder.provider() == null) {
         provider.close();
       }
+      throw e;
+    }
+  }
+
+  /**
+   * {@code secrets.prefetch}: exact names (within {@code secrets.allow}) loaded now, in as few batch
+   * calls as the store allows, so the first invocation finds them cached. A pattern is refused: it
+   * could only be expanded by listing the store, a permission this client never asks for. A failed
+   * prefetch is logged and the names load on first use, unless {@code secrets.prefetch.required}.
+   */
+  private static void prefetch(DefaultSecretsClient client, Settings settings, Names names) {
+    String list = settings.get(Settings.PREFETCH);
+    boolean required = io.secretsbroker.internal.cache.CacheSettings.bool(settings, Settings.PREFETCH_REQUIRED, false);
+    if (list == null || list.isBlank()) {
+      return;
+    }
+    List<String> wanted = new java.util.ArrayList<>();
+    for (String raw : list.split(",")) {
+      String name = raw.strip();
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (name.contains("*")) {
+        client.close();
+        throw new io.secretsbroker.ConfigurationException(Settings.PREFETCH + " takes exact names; '" + name
+            + "' is a pattern, and expanding it would mean listing the store (a permission this client never"
+            + " asks for). List the secrets to prefetch by name.");
+      }
+      try {
+        names.resolve(name);
+      } catch (io.secretsbroker.SecretsException e) {
+        client.close();
+        throw new io.secretsbroker.ConfigurationException(Settings.PREFETCH + " names '" + name + "', which this"
+            + " client may not read: " + e.getMessage(), e);
+      }
+      wanted.add(name);
+    }
+    try {
+      client.prefetch(List.copyOf(new java.util.LinkedHashSet<>(wanted)), required);
+    } catch (RuntimeException e) {
+      client.close();
       throw e;
     }
   }

@@ -127,6 +127,7 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
     });
     this.stages = new StageCache(secrets::now, cacheSettings.refreshAfterNanos());
     this.secrets.bind(n -> load(n, resolve(n, null), Kind.REFRESH, null), this::versionSeen);
+    this.secrets.bindBatch(this::reloadAll);
     this.cache = secrets.store();
     this.snapshot = SnapshotResource.register(this);
   }
@@ -221,6 +222,39 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
       events.loadFailed(kind, name, System.nanoTime() - start, caller, ex, step + ": provider bug");
       throw new SecretsException("Provider " + providerId + " failed unexpectedly reading secret '" + name
           + "' (" + ex.getClass().getName() + "). This is a provider bug; please report it.", ex);
+    }
+  }
+
+  /**
+   * A batch refresh: the names' current versions in one provider batch (the store's own batch call
+   * where it has one, else parallel single reads), as fresh entries; not-found becomes a negative
+   * entry. Throws when the whole batch failed (the cache then keeps the old entries, stale).
+   */
+  private Map<String, Entry> reloadAll(List<String> batch) {
+    Map<String, Names.Target> targets = new LinkedHashMap<>();
+    for (String name : batch) {
+      targets.put(name, resolve(name, null));
+    }
+    return BatchLoad.reload(provider, resilience, secrets, events, targets, nativeBatch, executor);
+  }
+
+  /**
+   * Loads the {@code secrets.prefetch} names in one batch (called once the client is built, and
+   * again after a checkpoint's restore). A failure is audited and logged, and the names load on
+   * first use, unless {@code required}: then it is thrown.
+   */
+  void prefetch(List<String> names, boolean required) {
+    if (names.isEmpty() || closed) {
+      return;
+    }
+    try {
+      values(names);
+    } catch (SecretsException ex) {
+      if (required) {
+        throw ex;
+      }
+      log.warn("Prefetch of {} secrets from {} failed ({}); they load on first use", names.size(), providerId,
+          SecretCache.describe(ex));
     }
   }
 

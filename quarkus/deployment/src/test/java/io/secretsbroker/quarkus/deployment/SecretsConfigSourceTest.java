@@ -10,6 +10,12 @@ import io.secretsbroker.SecretsClient;
 import io.secretsbroker.testkit.InMemorySecretProvider;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import io.quarkus.builder.BuildChainBuilder;
+import io.quarkus.deployment.builditem.FeatureBuildItem;
+import io.quarkus.deployment.builditem.nativeimage.ServiceProviderBuildItem;
+import io.secretsbroker.spi.SecretProviderFactory;
+import io.secretsbroker.testkit.InMemorySecretProviderFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.eclipse.microprofile.config.Config;
@@ -44,9 +50,25 @@ class SecretsConfigSourceTest {
       .overrideConfigKey("app.db-missing", "${secrets.db.missing:fallback}")
       .overrideConfigKey("app.other", "${secrets.other:not-listed}")
       .overrideConfigKey("app.unknown", "${secrets.nowhere:no-such-secret}")
+      .addBuildChainCustomizer(SecretsConfigSourceTest::assertServiceFilesRegistered)
       .setLogRecordPredicate(r -> r instanceof ExtLogRecord ext && ext.getFormattedMessage().startsWith("Installed features"))
       .assertLogRecords(records -> assertThat(records)
-          .anySatisfy(r -> assertThat(((ExtLogRecord) r).getFormattedMessage()).contains("secretsbroker")));
+          .anySatisfy(r -> assertThat(((ExtLogRecord) r).getFormattedMessage()).containsPattern("[\\[ ,]secretsbroker[,\\]]")));
+
+  /**
+   * A build step of the test: the build fails (and so this class) unless our SPI's ServiceLoader
+   * file is registered for native images with the factories found on the class path.
+   */
+  static void assertServiceFilesRegistered(BuildChainBuilder chain) {
+    chain.addBuildStep(context -> {
+      List<String> factories = context.consumeMulti(ServiceProviderBuildItem.class).stream()
+          .filter(i -> i.serviceDescriptorFile().endsWith("/" + SecretProviderFactory.class.getName()))
+          .flatMap(i -> i.providers().stream())
+          .toList();
+      assertThat(factories).contains(InMemorySecretProviderFactory.class.getName());
+      context.produce(new FeatureBuildItem("spi-check"));
+    }).consumes(ServiceProviderBuildItem.class).produces(FeatureBuildItem.class).build();
+  }
 
   @Inject
   Config config;

@@ -1,6 +1,18 @@
 package io.secretsbroker.quarkus.deployment;
 
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
+import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
+import io.quarkus.credentials.CredentialsProvider;
+import io.quarkus.deployment.annotations.ExecutionTime;
+import io.quarkus.deployment.annotations.Record;
+import io.secretsbroker.quarkus.internal.SecretsBrokerRecorder;
+import jakarta.inject.Singleton;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
@@ -19,6 +31,10 @@ import io.secretsbroker.spi.SecretProviderFactory;
  *   <li>the feature {@code secretsbroker};
  *   <li>the {@code SecretsClient} producer and the {@code secretsbroker} credentials provider as
  *       unremovable beans;
+ *   <li>for a datasource configured the other way round ({@code credentials-provider=secretsbroker},
+ *       {@code credentials-provider-name=<secret>}, as the issue writes it), a credentials-provider
+ *       bean named after the secret, so both spellings work (the name must be in the build-time
+ *       configuration, application.properties);
  *   <li>the config source factory, on the runtime configuration only (no secret is read at build
  *       time);
  *   <li>for native images, the {@code ServiceLoader} files of our SPI only (provider factories and
@@ -43,6 +59,34 @@ class SecretsBrokerProcessor {
         .addBeanClasses(SecretsClientProducer.class, SecretsBrokerCredentialsProvider.class)
         .setUnremovable()
         .build();
+  }
+
+  private static final Pattern DATASOURCE_PROVIDER = Pattern.compile(
+      "quarkus\\.datasource\\.(?:(\"[^\"]+\"|[^.]+)\\.)?credentials-provider");
+
+  @BuildStep
+  @Record(ExecutionTime.RUNTIME_INIT)
+  void beansNamedAfterSecrets(SecretsBrokerRecorder recorder, BuildProducer<SyntheticBeanBuildItem> beans) {
+    Config config = ConfigProvider.getConfig();
+    Set<String> secrets = new TreeSet<>();
+    for (String key : config.getPropertyNames()) {
+      Matcher m = DATASOURCE_PROVIDER.matcher(key);
+      if (m.matches() && SecretsBrokerCredentialsProvider.NAME.equals(config.getOptionalValue(key, String.class).orElse(null))) {
+        config.getOptionalValue(key + "-name", String.class)
+            .filter(name -> !name.equals(SecretsBrokerCredentialsProvider.NAME))
+            .ifPresent(secrets::add);
+      }
+    }
+    for (String secret : secrets) {
+      beans.produce(SyntheticBeanBuildItem.configure(CredentialsProvider.class)
+          .types(CredentialsProvider.class)
+          .named(secret)
+          .scope(Singleton.class)
+          .unremovable()
+          .setRuntimeInit()
+          .supplier(recorder.credentialsFor(secret))
+          .done());
+    }
   }
 
   @BuildStep

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
 import io.quarkus.test.QuarkusUnitTest;
 import io.secretsbroker.SecretsClient;
 import io.secretsbroker.testkit.InMemorySecretProvider;
@@ -37,10 +38,19 @@ class DatasourceRotationTest {
       // Quarkus's semantics: credentials-provider is the key handed to getCredentials (our secret
       // name), credentials-provider-name the @Named bean
       .overrideConfigKey("quarkus.datasource.credentials-provider", "db")
-      .overrideConfigKey("quarkus.datasource.credentials-provider-name", "secretsbroker");
+      .overrideConfigKey("quarkus.datasource.credentials-provider-name", "secretsbroker")
+      // the spelling (provider = our bean's name, provider-name = the secret) works too
+      .overrideConfigKey("quarkus.datasource.legacy.db-kind", "postgresql")
+      .overrideConfigKey("quarkus.datasource.legacy.jdbc.url", EmbeddedPg.jdbcUrl())
+      .overrideConfigKey("quarkus.datasource.legacy.credentials-provider", "secretsbroker")
+      .overrideConfigKey("quarkus.datasource.legacy.credentials-provider-name", "db");
 
   @Inject
   AgroalDataSource dataSource;
+
+  @Inject
+  @DataSource("legacy")
+  AgroalDataSource legacy;
 
   @Inject
   SecretsClient client;
@@ -51,8 +61,9 @@ class DatasourceRotationTest {
     EmbeddedPg.asSuperuser("CREATE ROLE " + EmbeddedPg.ROLE + " LOGIN PASSWORD '" + OLD + "'");
     store.seed("db", json(OLD));
 
-    try (Connection first = dataSource.getConnection()) {
+    try (Connection first = dataSource.getConnection(); Connection legacyFirst = legacy.getConnection()) {
       assertThat(currentUser(first)).isEqualTo(EmbeddedPg.ROLE);
+      assertThat(currentUser(legacyFirst)).isEqualTo(EmbeddedPg.ROLE);
 
       // the server rotates; the client still holds the old password: a new connection fails
       EmbeddedPg.asSuperuser("ALTER ROLE " + EmbeddedPg.ROLE + " PASSWORD '" + NEW + "'");
@@ -64,9 +75,11 @@ class DatasourceRotationTest {
       store.seed("db", json(NEW));
       client.refresh("db");
       long fetches = store.fetchCount("db");
-      try (Connection second = dataSource.getConnection(); Connection third = dataSource.getConnection()) {
+      try (Connection second = dataSource.getConnection(); Connection third = dataSource.getConnection();
+          Connection legacySecond = legacy.getConnection()) {
         assertThat(currentUser(second)).isEqualTo(EmbeddedPg.ROLE);
         assertThat(currentUser(third)).isEqualTo(EmbeddedPg.ROLE);
+        assertThat(currentUser(legacySecond)).isEqualTo(EmbeddedPg.ROLE);
       }
       assertThat(store.fetchCount("db")).as("no provider call per connection").isEqualTo(fetches);
       // the connection opened before the rotation keeps working

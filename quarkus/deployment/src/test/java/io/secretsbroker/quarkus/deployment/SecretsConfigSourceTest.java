@@ -51,6 +51,7 @@ class SecretsConfigSourceTest {
       .overrideConfigKey("app.other", "${secrets.other:not-listed}")
       .overrideConfigKey("app.unknown", "${secrets.nowhere:no-such-secret}")
       .addBuildChainCustomizer(SecretsConfigSourceTest::assertServiceFilesRegistered)
+      .setAfterAllCustomizer(SecretsConfigSourceTest::assertStoreClosedAtShutdown)
       .setLogRecordPredicate(r -> r instanceof ExtLogRecord ext && ext.getFormattedMessage().startsWith("Installed features"))
       .assertLogRecords(records -> assertThat(records)
           .anySatisfy(r -> assertThat(((ExtLogRecord) r).getFormattedMessage()).containsPattern("[\\[ ,]secretsbroker[,\\]]")));
@@ -82,9 +83,27 @@ class SecretsConfigSourceTest {
 
   InMemorySecretProvider store;
 
+  /**
+   * Runs after the application stopped, in JUnit's class loader: the store the client opened (left
+   * in the system properties by {@link #seed}, as an object of the application's class loader) must
+   * have been closed with the client, i.e. the bean's disposer ran.
+   */
+  static void assertStoreClosedAtShutdown() {
+    Object opened = System.getProperties().remove(STORE_KEY);
+    assertThat(opened).as("a test stored the application's store").isNotNull();
+    try {
+      assertThat(opened.getClass().getMethod("closed").invoke(opened)).isEqualTo(true);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static final String STORE_KEY = SecretsConfigSourceTest.class.getName() + ".store";
+
   @BeforeEach
   void seed() {
     store = InMemorySecretProvider.named("quarkus-config");
+    System.getProperties().put(STORE_KEY, store);
     if (store.currentValue("api-key").isEmpty()) {
       store.seed("api-key", API_KEY).seed("db", DB).seed("plain", "not-json-value-9").seed("other", "x-other");
     }

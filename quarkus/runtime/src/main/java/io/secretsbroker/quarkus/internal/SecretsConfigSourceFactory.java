@@ -2,12 +2,10 @@ package io.secretsbroker.quarkus.internal;
 
 import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.SecretsClient;
-import io.secretsbroker.quarkus.SecretsConfig;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +23,11 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * {@link ConfigurationException} naming the nearest valid key, and start-up fails. Without
  * {@code secrets.provider} no client is built and no source is added (the extension stays inert
  * until configured; injecting {@code SecretsClient} then fails with a message saying what to set).
+ *
+ * <p>The few keys the extension needs itself ({@code secrets.provider}, {@code secrets.names},
+ * {@code secrets.allow}) are read straight from the context rather than through a
+ * {@code @ConfigMapping}: a mapping built at run time needs its implementation generated with ASM,
+ * which a packaged application does not have.
  * Stateless; called by SmallRye Config on the thread building the configuration.
  */
 public final class SecretsConfigSourceFactory implements ConfigSourceFactory {
@@ -33,8 +36,7 @@ public final class SecretsConfigSourceFactory implements ConfigSourceFactory {
 
   @Override
   public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-    SecretsConfig config = mapping(context);
-    if (config.provider().isEmpty()) {
+    if (value(context, "secrets.provider") == null) {
       ClientHolder.notConfigured(new ConfigurationException("No SecretsClient: secrets.provider is not set in the"
           + " Quarkus configuration. Set it in application.properties (for example"
           + " secrets.provider=aws://?region=eu-west-1, or memory:// in tests)."));
@@ -44,8 +46,11 @@ public final class SecretsConfigSourceFactory implements ConfigSourceFactory {
     if (client == null) {
       client = ClientHolder.install(SecretsClient.builder().properties(secretsKeys(context)).build());
     }
-    List<String> names = config.names().or(config::allow).orElse(List.of());
-    return List.of(new SecretsConfigSource(client, names));
+    String names = value(context, NAMES);
+    if (names == null) {
+      names = value(context, "secrets.allow");
+    }
+    return List.of(new SecretsConfigSource(client, names == null ? List.of() : list(names)));
   }
 
   @Override
@@ -53,14 +58,13 @@ public final class SecretsConfigSourceFactory implements ConfigSourceFactory {
     return OptionalInt.of(SecretsConfigSource.ORDINAL);
   }
 
-  private static SecretsConfig mapping(ConfigSourceContext context) {
-    SmallRyeConfig mapped = new SmallRyeConfigBuilder()
-        .withProfiles(context.getProfiles())
-        .withSources(new ConfigSourceContext.ConfigSourceContextConfigSource(context))
-        .withMapping(SecretsConfig.class)
-        .withValidateUnknown(false) // the API checks every key, with a better message
-        .build();
-    return mapped.getConfigMapping(SecretsConfig.class);
+  private static String value(ConfigSourceContext context, String key) {
+    ConfigValue v = context.getValue(key);
+    return v == null || v.getValue() == null || v.getValue().isBlank() ? null : v.getValue();
+  }
+
+  private static List<String> list(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   /** Every {@code secrets.*} key with its effective value, profile prefixes resolved. */

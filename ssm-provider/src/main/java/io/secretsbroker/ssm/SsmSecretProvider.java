@@ -342,7 +342,17 @@ public final class SsmSecretProvider implements SecretProvider {
     String parameter = SsmNames.parameterName(name);
     String sibling = SsmNames.pendingName(name);
     long pending = requirePendingId(name, pendingVersionId);
-    Parameter candidate = get(name, sibling, sibling, true);
+    Parameter candidate;
+    try {
+      candidate = get(name, sibling, sibling, true);
+    } catch (SecretNotFoundException gone) {
+      // another rotator discarded or promoted it: a lost race, named by what is current now
+      Parameter current = get(name, parameter, parameter, false);
+      throw new RotationConflictException("The rotation candidate " + pendingVersionId + " of secret '" + name
+          + "' (provider " + id + ") is gone: another rotation discarded or promoted it. The current version is "
+          + current.version() + " (this rotation started from " + expectedCurrentVersionId + "). Nothing was"
+          + " changed.", gone);
+    }
     if (candidate.version() != pending) {
       throw new RotationConflictException("The rotation candidate " + pendingVersionId + " of secret '" + name
           + "' (provider " + id + ") was replaced by a newer one (" + SsmNames.PENDING_VERSION_PREFIX

@@ -59,7 +59,7 @@ public final class FleetValidation {
     long modelledNoLatency = FleetModel.run(policy, s).totalCalls();
     double diff = 100.0 * (r.calls - modelled) / modelled;
     System.out.printf(Locale.ROOT, "real clients: %d instances x %d secrets, refresh-after %d s, %d invocations/s,"
-            + " %d s: %,d GetSecretValue calls (%,d invocations, %,d failed reads)%n", instances, secrets,
+            + " %d s: %,d store calls (%,d invocations, %,d failed reads)%n", instances, secrets,
         refreshAfter, rate, seconds, r.calls, r.invocations, r.failedReads);
     System.out.printf(Locale.ROOT, "model, same scenario, measured mean call latency %.1f ms: %,d calls;"
         + " difference %+.2f%% (model with zero latency: %,d)%n", 1000 * r.meanLatency, modelled, diff,
@@ -96,6 +96,17 @@ public final class FleetValidation {
     }
 
     @Override
+    public java.util.Map<String, SecretRecord> fetchAll(java.util.Set<String> names) {
+      long began = System.nanoTime();
+      try {
+        return delegate.fetchAll(names);
+      } finally {
+        latency[0].add(System.nanoTime() - began);
+        latency[1].increment();
+      }
+    }
+
+    @Override
     public void close() {
       delegate.close();
     }
@@ -117,6 +128,15 @@ public final class FleetValidation {
                 + " '$.SecretId'}}-AbCdEf\",\"Name\":\"{{jsonPath request.body '$.SecretId'}}\",\"VersionId\":"
                 + "\"00000000-0000-0000-0000-000000000001\",\"SecretString\":" + quoted(SECRET_JSON)
                 + ",\"VersionStages\":[\"AWSCURRENT\"],\"CreatedDate\":1.7E9}")));
+    server.stubFor(post(urlEqualTo("/"))
+        .withHeader("X-Amz-Target", equalTo("secretsmanager.BatchGetSecretValue"))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
+            .withTransformers("response-template")
+            .withBody("{\"SecretValues\":[{{#each (jsonPath request.body '$.SecretIdList') as |id|}}"
+                + "{{#unless @first}},{{/unless}}{\"ARN\":\"arn:aws:secretsmanager:us-east-1:123456789012:secret:{{id}}"
+                + "-AbCdEf\",\"Name\":\"{{id}}\",\"VersionId\":\"00000000-0000-0000-0000-000000000001\","
+                + "\"SecretString\":" + quoted(SECRET_JSON).replace("\\", "\\\\") + ",\"VersionStages\":[\"AWSCURRENT\"],"
+                + "\"CreatedDate\":1.7E9}{{/each}}],\"Errors\":[]}")));
     System.setProperty("aws.accessKeyId", "AKIDFLEETVALIDATION"); // secrets-guard:allow fake key for a loopback stub
     System.setProperty("aws.secretAccessKey", "fleet-validation-not-a-key"); // secrets-guard:allow fake key for a loopback stub
     Map<String, String> props = Map.of(
@@ -176,7 +196,7 @@ public final class FleetValidation {
       th.start();
     }
     done.await();
-    long counted = calls.get() + stores.stream().mapToLong(InMemorySecretProvider::fetchCount).sum();
+    long counted = calls.get() + stores.stream().mapToLong(InMemorySecretProvider::callCount).sum();
     clients.forEach(SecretsClient::close);
     server.stop();
     double meanLatency = latency[1].sum() == 0 ? 0 : latency[0].sum() / 1e9 / latency[1].sum();

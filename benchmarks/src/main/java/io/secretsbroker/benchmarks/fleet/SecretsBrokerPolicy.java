@@ -3,7 +3,7 @@ package io.secretsbroker.benchmarks.fleet;
 import java.util.SplittableRandom;
 
 /**
- * Our client, as {@code CachingSecretsClient} and {@code Resilience} behave with the given settings.
+ * Our client, as {@code SecretCache}, {@code DefaultSecretsClient} and {@code Resilience} behave with the given settings.
  *
  * <ul>
  *   <li>Cold: one call per secret on the first invocation (single flight: concurrent readers of a
@@ -74,7 +74,7 @@ record SecretsBrokerPolicy(
 
   @Override
   public String basis() {
-    return "this repository's CachingSecretsClient and Resilience (refresh-after " + (int) refreshAfter
+    return "this repository's SecretCache and Resilience (refresh-after " + (int) refreshAfter
         + " s ±" + (int) (jitter * 100) + "%, max-stale " + (int) maxStale + " s, " + retryAttempts
         + " attempts, breaker " + breakerWindow + "/" + breakerRatePercent + "%/" + (int) breakerWaitOpen + " s"
         + (prefetch ? ", prefetch" : "") + (batchRefresh ? ", refresh in batches of " + batchSize : ", per-entry refresh")

@@ -1,0 +1,48 @@
+package io.secretsbroker.examples.quarkus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.secretsbroker.SecretsClient;
+import io.secretsbroker.testkit.InMemorySecretProvider;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class OrdersResourceTest {
+  static final String KEY_1 = "pk-test-0001-aaaa"; // secrets-guard:allow fake API key of the memory:// test store
+  static final String KEY_2 = "pk-test-0002-bbbbbb"; // secrets-guard:allow fake API key of the memory:// test store
+
+  @TestHTTPResource("/orders")
+  URI orders;
+
+  @Inject
+  SecretsClient secrets;
+
+  @Test
+  void order_usesTheSecret_andFollowsItsRotation_neverEchoingIt() throws Exception {
+    InMemorySecretProvider store = InMemorySecretProvider.named("quarkus-function");
+    store.seed("test/payments", "{\"api-key\":\"" + KEY_1 + "\"}");
+
+    String first = get("/42");
+    assertThat(first).isEqualTo("order 42 signed with payments key version 1 (" + KEY_1.length() + " chars)");
+
+    store.seed("test/payments", "{\"api-key\":\"" + KEY_2 + "\"}");
+    secrets.refresh("payments");
+    String second = get("/43");
+    assertThat(second).isEqualTo("order 43 signed with payments key version 2 (" + KEY_2.length() + " chars)");
+    assertThat(first + second).doesNotContain(KEY_1).doesNotContain(KEY_2);
+  }
+
+  private String get(String path) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(orders + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+}

@@ -155,17 +155,30 @@ class SecretManagerRotationTest {
   }
 
   @Test
-  void stage_racingWriterInsideFinalPatch_conflictAndCandidateDisabled() {
+  void stage_racingStagerInsideFinalPatch_newestStagerTakesThePendingSlot() {
     fake.seed("db", utf8("old"));
     fake.setAlias("db", "current", "1");
-    fake.beforeNextPatch = () -> fake.setAlias("db", "pending", "1");
+    fake.beforeNextPatch = () -> fake.setAlias("db", "pending", "1"); // moves the etag, current unchanged
+
+    SecretRecord staged = provider.stage("db", "1", utf8(SENTINEL));
+
+    assertThat(staged.versionId()).isEqualTo("2");
+    assertThat(fake.aliases("db")).containsEntry("current", "1").containsEntry("pending", "2");
+    assertThat(text(provider.fetch("db"))).isEqualTo("old");
+  }
+
+  @Test
+  void stage_racingWriterMovesCurrentInsideFinalPatch_conflictAndCandidateDisabled() {
+    fake.seed("db", utf8("old"));
+    fake.seed("db", utf8("other writer's"));
+    fake.setAlias("db", "current", "1");
+    fake.beforeNextPatch = () -> fake.setAlias("db", "current", "2");
 
     Throwable t = catchThrowable(() -> provider.stage("db", "1", utf8(SENTINEL)));
 
     assertThat(t).isInstanceOf(RotationConflictException.class);
-    assertThat(fake.state("db", "2")).isEqualTo("DISABLED");
-    assertThat(fake.aliases("db")).containsEntry("current", "1");
-    assertThat(text(provider.fetch("db"))).isEqualTo("old");
+    assertThat(fake.state("db", "3")).isEqualTo("DISABLED");
+    assertThat(fake.aliases("db")).containsEntry("current", "2");
   }
 
   @Test

@@ -315,6 +315,9 @@ public final class GcpSecretProvider implements SecretProvider {
     return true;
   }
 
+  /** How often a stage re-reads the aliases after losing the etag race to another stager. */
+  private static final int STAGE_ATTEMPTS = 5;
+
   @Override
   public SecretRecord stage(String name, String expectedCurrentVersionId, byte[] value) {
     Objects.requireNonNull(value, "value");
@@ -331,16 +334,45 @@ public final class GcpSecretProvider implements SecretProvider {
     if (!aliases.containsKey(CURRENT)) {
       // readers fall back to 'latest' without it, and the candidate is about to become latest
       aliases.put(CURRENT, current);
-      etag = patchAliases(name, secretId, aliases, etag).etag();
+      try {
+        etag = patchAliases(name, secretId, aliases, etag).etag();
+      } catch (RotationConflictException raced) {
+        // a concurrent stager pinned 'current' first: fine while it pinned the same version
+        Secret again = getSecret(name, secretId);
+        if (!expectedCurrentVersionId.equals(again.aliases().get(CURRENT))) {
+          throw raced;
+        }
+        aliases = new LinkedHashMap<>(again.aliases());
+        etag = again.etag();
+      }
     }
     String oldPending = aliases.get(PENDING);
     SecretRecord added = addVersion(name, secretId, value);
     aliases.put(PENDING, added.versionId());
-    try {
-      patchAliases(name, secretId, aliases, etag);
-    } catch (RuntimeException e) {
-      disableQuietly(name, secretId, added.versionId());
-      throw e;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        patchAliases(name, secretId, aliases, etag);
+        break;
+      } catch (RotationConflictException raced) {
+        // another writer moved the aliases (etag) since they were read: while current is still the
+        // version this rotation started from, the newest stager takes the pending slot, as with
+        // AWSPENDING; the rotation it displaced then loses at promote
+        Secret again = attempt < STAGE_ATTEMPTS ? getSecret(name, secretId) : null;
+        String now = again == null ? null
+            : again.aliases().containsKey(CURRENT) ? again.aliases().get(CURRENT) : latestVersion(name, secretId);
+        if (again == null || !expectedCurrentVersionId.equals(now)) {
+          disableQuietly(name, secretId, added.versionId());
+          throw raced;
+        }
+        aliases = new LinkedHashMap<>(again.aliases());
+        aliases.putIfAbsent(CURRENT, now);
+        oldPending = aliases.get(PENDING);
+        aliases.put(PENDING, added.versionId());
+        etag = again.etag();
+      } catch (RuntimeException e) {
+        disableQuietly(name, secretId, added.versionId());
+        throw e;
+      }
     }
     if (oldPending != null && !oldPending.equals(added.versionId()) && !aliases.containsValue(oldPending)) {
       disableQuietly(name, secretId, oldPending);

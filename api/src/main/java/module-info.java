@@ -5,9 +5,8 @@
  * {@link io.secretsbroker.spi.SecretsClientFactory} with {@link java.util.ServiceLoader}.
  *
  * <p>The guard's detection rules are their own module ({@code io.secretsbroker.guard.rules});
- * the runtime guard that applies them at start-up is internal here. {@code io.secretsbroker.logging}
- * (the redacting Logback converter and Log4j2 policy) is exported while it still lives in this
- * module.
+ * the runtime guard that applies them at start-up is internal here. The redacting Logback and
+ * Log4j2 plugins are the {@code secretsbroker-logging} module.
  * docs/modules.md lists every export and why.
  */
 module io.secretsbroker {
@@ -22,14 +21,9 @@ module io.secretsbroker {
   requires io.secretsbroker.guard.rules;
   // optional integrations: used only when the application has them
   requires static micrometer.core;
-  requires static ch.qos.logback.classic;
-  requires static ch.qos.logback.core;
-  requires static org.apache.logging.log4j;
-  requires static org.apache.logging.log4j.core;
 
   exports io.secretsbroker;
   exports io.secretsbroker.spi;
-  exports io.secretsbroker.logging;
 
   uses io.secretsbroker.spi.SecretsClientFactory;
   uses io.secretsbroker.spi.SecretProviderFactory;

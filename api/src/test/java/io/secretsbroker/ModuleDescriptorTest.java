@@ -25,8 +25,7 @@ class ModuleDescriptorTest {
     Set<String> unqualified = d.exports().stream().filter(e -> !e.isQualified()).map(ModuleDescriptor.Exports::source)
         .collect(Collectors.toSet());
 
-    assertThat(unqualified).containsExactlyInAnyOrder("io.secretsbroker", "io.secretsbroker.spi",
-        "io.secretsbroker.logging");
+    assertThat(unqualified).containsExactlyInAnyOrder("io.secretsbroker", "io.secretsbroker.spi");
     assertThat(d.exports()).noneMatch(e -> e.source().contains(".internal") && !e.isQualified());
     assertThat(d.packages()).contains("io.secretsbroker.internal.client", "io.secretsbroker.internal.cache",
         "io.secretsbroker.internal.observe", "io.secretsbroker.internal.resilience",

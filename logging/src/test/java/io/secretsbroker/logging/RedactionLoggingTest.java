@@ -7,8 +7,7 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import io.secretsbroker.SecretValue;
 import io.secretsbroker.SecretsClient;
-import io.secretsbroker.internal.TestClients;
-import io.secretsbroker.spi.SecretProvider;
+import io.secretsbroker.testkit.InMemorySecretProvider;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +31,9 @@ class RedactionLoggingTest {
   Path dir;
 
   private static SecretsClient client() {
-    SecretProvider provider = TestClients.inline(name -> name.equals("db")
-        ? "{\"username\":\"app\",\"host\":\"db.internal\",\"password\":\"" + PASSWORD + "\"}"
-        : TOKEN);
+    InMemorySecretProvider provider = new InMemorySecretProvider()
+        .seed("db", "{\"username\":\"app\",\"host\":\"db.internal\",\"password\":\"" + PASSWORD + "\"}")
+        .seed("stripe", TOKEN);
     return SecretsClient.builder().provider(provider).ambientConfiguration(false)
         .properties(Map.of("secrets.audit", "off", "secrets.metrics", "off")).build();
   }

@@ -705,11 +705,13 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
   /** CRaC / SnapStart: nothing secret may be in the snapshot. */
   void beforeCheckpoint() {
     wipeAll();
+    ProviderLifecycle.beforeCheckpoint(provider);
     log.info("Checkpoint: wiped the cached secrets of provider {}; they reload on next use", providerId);
   }
 
   /** CRaC / SnapStart: the cache is empty, so each name loads again on its next read. */
   void afterRestore() {
+    ProviderLifecycle.afterRestore(provider);
     log.info("Restored from a checkpoint: secrets of provider {} load again on next use", providerId);
   }
 

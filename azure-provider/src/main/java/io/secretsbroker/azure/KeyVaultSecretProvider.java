@@ -75,6 +75,9 @@ import reactor.core.publisher.Mono;
  * portable client retries {@link ProviderUnavailableException}); a 429 whose {@code Retry-After}
  * is at most {@link #MAX_THROTTLE_WAIT} is waited out once here, a longer one is surfaced.
  *
+ * <p><b>Checkpoints</b> (CRaC, Lambda SnapStart): {@link #beforeCheckpoint} drops the SDK client,
+ * its cached access token, the credential and the HTTP connections; the next call rebuilds them.
+ *
  * <p><b>Threads.</b> Safe for concurrent use. {@link #fetchAll} runs at most
  * {@value #MAX_PARALLEL} gets at once on a small pool of daemon threads, and never lists the vault.
  */
@@ -94,7 +97,11 @@ final class KeyVaultSecretProvider implements SecretProvider {
   }
 
   private final KeyVaultConfig config;
-  private final SecretClient client;
+  private final Supplier<? extends TokenCredential> credentials;
+  private final Supplier<? extends HttpClient> httpClients;
+  private final Object clientLock = new Object();
+  private volatile SecretClient client; // null after a checkpoint until the next call rebuilds it
+  private final AtomicInteger clientBuilds = new AtomicInteger();
   private final KeyVaultErrors errors;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -104,20 +111,23 @@ final class KeyVaultSecretProvider implements SecretProvider {
 
   KeyVaultSecretProvider(KeyVaultConfig config, TokenCredential credential, HttpClient httpClient, Clock clock,
       Sleeper sleeper) {
+    this(config, () -> credential, () -> httpClient, clock, sleeper);
+  }
+
+  /**
+   * With factories for the credential and the HTTP client: each is asked again when the SDK client
+   * is rebuilt after a checkpoint, so neither a cached access token nor a pooled connection
+   * survives it.
+   */
+  KeyVaultSecretProvider(KeyVaultConfig config, Supplier<? extends TokenCredential> credentials,
+      Supplier<? extends HttpClient> httpClients, Clock clock, Sleeper sleeper) {
     this.config = config;
+    this.credentials = credentials;
+    this.httpClients = httpClients;
     this.clock = clock;
     this.sleeper = sleeper;
     this.errors = new KeyVaultErrors(config.label() + " (" + config.vaultUrl() + ")");
-    SecretClientBuilder builder = new SecretClientBuilder()
-        .vaultUrl(config.vaultUrl())
-        .credential(credential)
-        .httpClient(httpClient)
-        .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)))
-        .addPolicy(new DropEmptyContentLength());
-    if (!config.verifyChallengeResource()) {
-      builder.disableChallengeResourceVerification();
-    }
-    this.client = builder.buildClient();
+    this.client = buildClient();
     int id = POOLS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
     this.pool = new ThreadPoolExecutor(MAX_PARALLEL, MAX_PARALLEL, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -161,6 +171,57 @@ final class KeyVaultSecretProvider implements SecretProvider {
     }
   }
 
+  private SecretClient buildClient() {
+    SecretClientBuilder builder = new SecretClientBuilder()
+        .vaultUrl(config.vaultUrl())
+        .credential(credentials.get())
+        .httpClient(httpClients.get())
+        .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)))
+        .addPolicy(new DropEmptyContentLength());
+    if (!config.verifyChallengeResource()) {
+      builder.disableChallengeResourceVerification();
+    }
+    clientBuilds.incrementAndGet();
+    return builder.buildClient();
+  }
+
+  /** The SDK client, rebuilt on the first call after a checkpoint. */
+  private SecretClient client() {
+    SecretClient c = client;
+    if (c != null) {
+      return c;
+    }
+    synchronized (clientLock) {
+      if (client == null) {
+        client = buildClient();
+      }
+      return client;
+    }
+  }
+
+  /**
+   * Before a CRaC / SnapStart checkpoint: forgets the SDK client, and with it the access token its
+   * bearer policy cached, the credential (whose own token cache goes with it: a new one is built
+   * from the environment on the next call) and the HTTP client with its pooled connections. The next
+   * call signs in again as the restored environment's identity. Never throws.
+   */
+  @Override
+  public void beforeCheckpoint() {
+    synchronized (clientLock) {
+      client = null;
+    }
+  }
+
+  /** Whether an SDK client (with its cached token and connections) is held, for tests. */
+  boolean holdsClient() {
+    return client != null;
+  }
+
+  /** How many SDK clients were built, for tests. */
+  int clientBuilds() {
+    return clientBuilds.get();
+  }
+
   /** The Azure HTTP client every provider uses: the JDK's, with these timeouts. */
   static HttpClient httpClient(java.net.http.HttpClient.Builder base, Duration timeout) {
     return new JdkHttpClientBuilder(base)
@@ -179,7 +240,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
   @Override
   public SecretRecord fetch(String name) {
     String vaultName = vaultName(name);
-    KeyVaultSecret secret = call(name, vaultName, null, Operation.READ, () -> client.getSecret(vaultName));
+    KeyVaultSecret secret = call(name, vaultName, null, Operation.READ, () -> client().getSecret(vaultName));
     return toRecord(name, secret);
   }
 
@@ -194,7 +255,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
           + config.label() + ": Key Vault version ids are 32 letters and digits.");
     }
     KeyVaultSecret secret = call(name, vaultName, versionId, Operation.READ,
-        () -> client.getSecret(vaultName, versionId));
+        () -> client().getSecret(vaultName, versionId));
     return toRecord(name, secret);
   }
 
@@ -245,7 +306,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
   public SecretRecord put(String name, byte[] value) {
     String vaultName = vaultName(name);
     KeyVaultSecret toWrite = stored(vaultName, value);
-    KeyVaultSecret written = call(name, vaultName, null, Operation.WRITE, () -> client.setSecret(toWrite));
+    KeyVaultSecret written = call(name, vaultName, null, Operation.WRITE, () -> client().setSecret(toWrite));
     SecretProperties p = written.getProperties();
     return new SecretRecord(name, p.getVersion(), value.clone(), instant(p.getCreatedOn()), instant(p.getExpiresOn()),
         metadata(p));
@@ -302,7 +363,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
       return fetch(name);
     }
     if (stage == VersionStage.PREVIOUS) {
-      KeyVaultSecret current = call(name, vaultName, null, Operation.READ, () -> client.getSecret(vaultName));
+      KeyVaultSecret current = call(name, vaultName, null, Operation.READ, () -> client().getSecret(vaultName));
       String previous = tag(current, PREVIOUS_VERSION);
       if (previous == null) {
         throw new SecretNotFoundException("Secret '" + name + "' has no previous version in Key Vault "
@@ -313,7 +374,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
     String sibling = pendingName(vaultName);
     KeyVaultSecret pending;
     try {
-      pending = call(name, sibling, null, Operation.READ, () -> client.getSecret(sibling));
+      pending = call(name, sibling, null, Operation.READ, () -> client().getSecret(sibling));
     } catch (SecretNotFoundException none) {
       fetch(name); // not found, naming the secret, when the secret itself does not exist
       throw new SecretNotFoundException("Secret '" + name + "' has no pending version in Key Vault "
@@ -336,7 +397,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
     toWrite.getProperties().setTags(Map.of(STAGED_FROM, expectedCurrentVersionId));
     KeyVaultSecret written;
     try {
-      written = call(name, sibling, null, Operation.WRITE, () -> client.setSecret(toWrite));
+      written = call(name, sibling, null, Operation.WRITE, () -> client().setSecret(toWrite));
     } catch (SecretsException e) {
       if (!(e.getCause() instanceof HttpResponseException h) || h.getResponse() == null
           || h.getResponse().getStatusCode() != 409) {
@@ -344,10 +405,10 @@ final class KeyVaultSecretProvider implements SecretProvider {
       }
       // the sibling of an earlier rotation is soft-deleted and blocks its name: purge it, then write
       call(name, sibling, null, Operation.PURGE, () -> {
-        client.purgeDeletedSecret(sibling);
+        client().purgeDeletedSecret(sibling);
         return null;
       });
-      written = call(name, sibling, null, Operation.WRITE, () -> client.setSecret(toWrite));
+      written = call(name, sibling, null, Operation.WRITE, () -> client().setSecret(toWrite));
     }
     SecretProperties p = written.getProperties();
     return new SecretRecord(name, p.getVersion(), value.clone(), instant(p.getCreatedOn()), null,
@@ -362,7 +423,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
     String sibling = pendingName(vaultName);
     KeyVaultSecret pending;
     try {
-      pending = call(name, sibling, null, Operation.READ, () -> client.getSecret(sibling));
+      pending = call(name, sibling, null, Operation.READ, () -> client().getSecret(sibling));
     } catch (SecretNotFoundException gone) {
       pending = null;
     }
@@ -380,7 +441,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
     KeyVaultSecret toWrite = new KeyVaultSecret(vaultName, pending.getValue());
     toWrite.getProperties().setContentType(pending.getProperties().getContentType());
     toWrite.getProperties().setTags(Map.of(PREVIOUS_VERSION, expectedCurrentVersionId));
-    KeyVaultSecret written = call(name, vaultName, null, Operation.WRITE, () -> client.setSecret(toWrite));
+    KeyVaultSecret written = call(name, vaultName, null, Operation.WRITE, () -> client().setSecret(toWrite));
     SecretRecord promoted = toRecord(name, written);
     try {
       deleteSibling(name, sibling);
@@ -399,7 +460,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
     String sibling = pendingName(vaultName);
     KeyVaultSecret pending;
     try {
-      pending = call(name, sibling, null, Operation.READ, () -> client.getSecret(sibling));
+      pending = call(name, sibling, null, Operation.READ, () -> client().getSecret(sibling));
     } catch (SecretNotFoundException gone) {
       return;
     }
@@ -410,14 +471,14 @@ final class KeyVaultSecretProvider implements SecretProvider {
 
   private void deleteSibling(String name, String sibling) {
     try {
-      call(name, sibling, null, Operation.DELETE, () -> client.beginDeleteSecret(sibling));
+      call(name, sibling, null, Operation.DELETE, () -> client().beginDeleteSecret(sibling));
     } catch (SecretNotFoundException gone) {
       // already deleted
     }
   }
 
   private String currentVersion(String name, String vaultName) {
-    KeyVaultSecret current = call(name, vaultName, null, Operation.READ, () -> client.getSecret(vaultName));
+    KeyVaultSecret current = call(name, vaultName, null, Operation.READ, () -> client().getSecret(vaultName));
     return current.getProperties().getVersion();
   }
 

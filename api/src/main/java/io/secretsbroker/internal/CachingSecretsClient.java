@@ -99,7 +99,9 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
   /** One cached answer for a caller's name. */
   static final class Entry {
     final SecretValue value; // null for a negative entry
-    final String text; // what get() returns; null when it must be computed (binary, JSON field)
+    // what get() returns; null when it must be computed (binary, JSON field). Cleared by wipeAll:
+    // Caffeine may still reach a removed entry (a queued removal notification) at checkpoint time.
+    String text;
     final String field;
     final RuntimeException failure; // not-found (kept for negative-ttl) or a failed cold load (dropped at once)
     final long loadedAt; // ticker nanos
@@ -693,6 +695,7 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
       Entry e = f.getNow(null);
       if (e != null) {
         e.release();
+        e.text = null;
         if (e.value != null) {
           e.value.wipe();
         }

@@ -152,8 +152,9 @@ public interface SecretProvider extends AutoCloseable {
    * cloud credentials and access tokens, values it keeps, and open HTTP connections (a connection
    * restored into a clone is dead or, worse, shared). The provider stays usable: the next call after
    * {@link #afterRestore} logs in or fetches credentials again, with the restored environment's
-   * identity. Must not block for long (no network call is needed to forget) and must not throw;
-   * a call running concurrently may fail with a transient error, which the client retries.
+   * identity. Should be quick (forgetting needs no network call; a best-effort revocation bounded
+   * by the provider's own timeout, as Vault's, is fine) and must not throw; a call running
+   * concurrently may fail with a transient error, which the client retries.
    *
    * <p>The default does nothing: right for a provider that holds no credentials or connections.
    */

@@ -132,6 +132,7 @@ final class CachingSecretsClient implements SecretsClient, CacheView {
       Subscription r = redaction;
       if (r != null) {
         r.close();
+        redaction = null; // the handle holds the value's text; the entry may outlive its removal
       }
     }
   }

@@ -143,6 +143,32 @@ public interface SecretProvider extends AutoCloseable {
         + " Rotate it with the store's own tooling, or use a provider that supports staging.");
   }
 
+  // ------------------------------------------------------------------ snapshot lifecycle (CRaC, SnapStart)
+
+  /**
+   * Called before a CRaC / AWS Lambda SnapStart checkpoint, after the client has wiped its cache:
+   * drop everything this provider holds that is a secret or a credential, so none of it is written
+   * into the snapshot (which every clone then shares): login tokens and their renewal state, cached
+   * cloud credentials and access tokens, values it keeps, and open HTTP connections (a connection
+   * restored into a clone is dead or, worse, shared). The provider stays usable: the next call after
+   * {@link #afterRestore} logs in or fetches credentials again, with the restored environment's
+   * identity. Should be quick (forgetting needs no network call; a best-effort revocation bounded
+   * by the provider's own timeout, as Vault's, is fine) and must not throw; a call running
+   * concurrently may fail with a transient error, which the client retries.
+   *
+   * <p>The default does nothing: right for a provider that holds no credentials or connections.
+   */
+  default void beforeCheckpoint() {}
+
+  /**
+   * Called after a restore from a checkpoint, before the application's next read where the runtime
+   * allows. A provider may re-arm state here (timers, background renewal); it should not log in
+   * eagerly unless that is cheap, because the first read does it anyway. Must not throw.
+   *
+   * <p>The default does nothing.
+   */
+  default void afterRestore() {}
+
   /** Releases connections and leases. Idempotent. */
   @Override
   default void close() {}

@@ -93,8 +93,12 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * Values over {@value #MAX_VALUE_BYTES} bytes are refused before any call. No message contains a
  * value.
  *
- * <p><b>Threads</b>: safe for concurrent use (the SDK client is thread-safe and this class holds
- * no other mutable state than two flags). {@link #close} is idempotent; calls after it throw
+ * <p><b>Checkpoints</b> (CRaC, Lambda SnapStart): {@link #beforeCheckpoint} closes the SDK client
+ * and the credential chain it owns, so neither cached role credentials nor pooled connections are
+ * in the snapshot; the next call builds a new client with the restored environment's credentials.
+ *
+ * <p><b>Threads</b>: safe for concurrent use (the SDK client is thread-safe; it is swapped under a
+ * lock after a checkpoint, and this class holds no other mutable state than two flags). {@link #close} is idempotent; calls after it throw
  * {@link SecretsException}.
  */
 public final class AwsSecretProvider implements SecretProvider {
@@ -109,18 +113,49 @@ public final class AwsSecretProvider implements SecretProvider {
 
   private static final Logger LOG = LoggerFactory.getLogger(AwsSecretProvider.class);
 
-  private final SecretsManagerClient client;
-  private final SdkAutoCloseable ownedCredentials;
+  /** One SDK client and the credential provider it owns (null when the caller supplied it). */
+  record Sdk(SecretsManagerClient client, SdkAutoCloseable ownedCredentials) {
+    void close() {
+      client.close();
+      if (ownedCredentials != null) {
+        ownedCredentials.close();
+      }
+    }
+  }
+
+  private final java.util.function.Supplier<Sdk> sdkFactory;
+  private final Object sdkLock = new Object();
+  private volatile Sdk sdk; // null after a checkpoint until the next call rebuilds it
+  private final java.util.concurrent.atomic.AtomicInteger sdkBuilds = new java.util.concurrent.atomic.AtomicInteger();
   private final String stage;
   private final String id;
   private final AtomicBoolean batchAllowed = new AtomicBoolean(true);
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  AwsSecretProvider(SecretsManagerClient client, SdkAutoCloseable ownedCredentials, String stage, String id) {
-    this.client = client;
-    this.ownedCredentials = ownedCredentials;
+  AwsSecretProvider(java.util.function.Supplier<Sdk> sdkFactory, Sdk first, String stage, String id) {
+    this.sdkFactory = sdkFactory;
+    this.sdk = first;
     this.stage = stage;
     this.id = id;
+    sdkBuilds.incrementAndGet();
+  }
+
+  /** The SDK client, rebuilt (with freshly resolved credentials) on the first call after a checkpoint. */
+  private SecretsManagerClient client() {
+    Sdk s = sdk;
+    if (s != null) {
+      return s.client();
+    }
+    synchronized (sdkLock) {
+      if (closed.get()) {
+        throw new SecretsException("Provider " + id + " is closed. Build a new client.");
+      }
+      if (sdk == null) {
+        sdk = sdkFactory.get();
+        sdkBuilds.incrementAndGet();
+      }
+      return sdk.client();
+    }
   }
 
   /**
@@ -131,7 +166,7 @@ public final class AwsSecretProvider implements SecretProvider {
    * @throws ConfigurationException when the URI is invalid
    */
   public static AwsSecretProvider fromUri(String uri) {
-    return create(AwsSettings.parse(ProviderUri.parse(uri)), null);
+    return create(AwsSettings.parse(ProviderUri.parse(uri)), (AwsCredentialsProvider) null);
   }
 
   /**
@@ -139,10 +174,27 @@ public final class AwsSecretProvider implements SecretProvider {
    * here); tests pass static credentials.
    */
   static AwsSecretProvider create(AwsSettings settings, AwsCredentialsProvider credentials) {
+    return create(settings, credentials == null ? null : () -> credentials);
+  }
+
+  /**
+   * Builds the SDK client. {@code credentials} null means the default chain; otherwise it is asked
+   * for a credentials provider each time the SDK client is (re)built, after a checkpoint too.
+   */
+  static AwsSecretProvider create(AwsSettings settings,
+      java.util.function.Supplier<? extends AwsCredentialsProvider> credentials) {
     String region = settings.region() != null ? settings.region() : defaultRegion(settings.profile());
+    java.util.function.Supplier<Sdk> factory = () -> buildSdk(settings, region, credentials);
+    Sdk first = factory.get();
+    String id = "aws:" + region + (settings.endpoint() == null ? "" : "@" + settings.endpoint().getAuthority());
+    return new AwsSecretProvider(factory, first, settings.stage(), id);
+  }
+
+  private static Sdk buildSdk(AwsSettings settings, String region,
+      java.util.function.Supplier<? extends AwsCredentialsProvider> credentials) {
     SdkAutoCloseable owned = null;
-    AwsCredentialsProvider creds = credentials;
-    if (creds == null) {
+    AwsCredentialsProvider creds;
+    if (credentials == null) {
       DefaultCredentialsProvider.Builder chain = DefaultCredentialsProvider.builder();
       if (settings.profile() != null) {
         chain.profileName(settings.profile());
@@ -150,6 +202,8 @@ public final class AwsSecretProvider implements SecretProvider {
       DefaultCredentialsProvider defaultChain = chain.build();
       creds = defaultChain;
       owned = defaultChain;
+    } else {
+      creds = credentials.get();
     }
     SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
         .region(Region.of(region))
@@ -163,9 +217,8 @@ public final class AwsSecretProvider implements SecretProvider {
     if (settings.endpoint() != null) {
       builder.endpointOverride(settings.endpoint());
     }
-    SecretsManagerClient client;
     try {
-      client = builder.build();
+      return new Sdk(builder.build(), owned);
     } catch (SdkException e) {
       if (owned != null) {
         owned.close();
@@ -173,8 +226,6 @@ public final class AwsSecretProvider implements SecretProvider {
       throw new ConfigurationException("Could not build the AWS Secrets Manager client for region '" + region
           + "': " + e.getMessage() + " Check the region and endpoint parameters of secrets.provider.", e);
     }
-    String id = "aws:" + region + (settings.endpoint() == null ? "" : "@" + settings.endpoint().getAuthority());
-    return new AwsSecretProvider(client, owned, settings.stage(), id);
   }
 
   private static String defaultRegion(String profile) {
@@ -236,7 +287,7 @@ public final class AwsSecretProvider implements SecretProvider {
         .secretId(name).versionId(versionId).versionStage(stageLabel).build();
     GetSecretValueResponse r;
     try {
-      r = client.getSecretValue(request);
+      r = client().getSecretValue(request);
     } catch (SdkException e) {
       throw AwsErrors.map(e, name, AwsErrors.GET, id);
     }
@@ -277,7 +328,7 @@ public final class AwsSecretProvider implements SecretProvider {
       String nextToken = token;
       BatchGetSecretValueResponse r;
       try {
-        r = client.batchGetSecretValue(b -> b.secretIdList(chunk).nextToken(nextToken));
+        r = client().batchGetSecretValue(b -> b.secretIdList(chunk).nextToken(nextToken));
       } catch (SdkException e) {
         RuntimeException mapped = AwsErrors.map(e, String.join(",", chunk), AwsErrors.BATCH_GET, id);
         if (mapped instanceof SecretAccessDeniedException && batchAllowed.compareAndSet(true, false)) {
@@ -320,7 +371,7 @@ public final class AwsSecretProvider implements SecretProvider {
     SecretRecord pending = putPending(name, value, UUID.randomUUID().toString());
     promote(name, pending.versionId());
     try {
-      client.updateSecretVersionStage(b -> b.secretId(name).versionStage(AWSPENDING)
+      client().updateSecretVersionStage(b -> b.secretId(name).versionStage(AWSPENDING)
           .removeFromVersionId(pending.versionId()));
     } catch (SdkException e) {
       throw AwsErrors.map(e, name, AwsErrors.UPDATE_STAGE, id);
@@ -354,7 +405,7 @@ public final class AwsSecretProvider implements SecretProvider {
     }
     PutSecretValueResponse r;
     try {
-      r = client.putSecretValue(request.build());
+      r = client().putSecretValue(request.build());
     } catch (SdkException e) {
       throw AwsErrors.map(e, name, AwsErrors.PUT, id);
     }
@@ -389,7 +440,7 @@ public final class AwsSecretProvider implements SecretProvider {
     }
     checkOpen(name);
     try {
-      client.updateSecretVersionStage(b -> b.secretId(name).versionStage(AWSCURRENT)
+      client().updateSecretVersionStage(b -> b.secretId(name).versionStage(AWSCURRENT)
           .moveToVersionId(versionId).removeFromVersionId(currentVersionId));
     } catch (AwsServiceException e) {
       String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
@@ -452,7 +503,7 @@ public final class AwsSecretProvider implements SecretProvider {
     Objects.requireNonNull(expectedCurrentVersionId, "expectedCurrentVersionId");
     moveCurrent(name, pendingVersionId, expectedCurrentVersionId);
     try {
-      client.updateSecretVersionStage(b -> b.secretId(name).versionStage(AWSPENDING)
+      client().updateSecretVersionStage(b -> b.secretId(name).versionStage(AWSPENDING)
           .removeFromVersionId(pendingVersionId));
     } catch (SdkException e) {
       LOG.warn("Secret '{}' was promoted to version {} but AWSPENDING could not be taken off it ({}); it is"
@@ -467,7 +518,7 @@ public final class AwsSecretProvider implements SecretProvider {
     Objects.requireNonNull(pendingVersionId, "pendingVersionId");
     checkOpen(name);
     try {
-      client.updateSecretVersionStage(b -> b.secretId(name).versionStage(AWSPENDING)
+      client().updateSecretVersionStage(b -> b.secretId(name).versionStage(AWSPENDING)
           .removeFromVersionId(pendingVersionId));
     } catch (AwsServiceException e) {
       String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
@@ -496,13 +547,46 @@ public final class AwsSecretProvider implements SecretProvider {
         + " was changed. Read the current value and rotate again if needed.", cause);
   }
 
+  /**
+   * Before a CRaC / SnapStart checkpoint: closes the SDK client, which drops its HTTP connections,
+   * and the default credential chain it owns, which drops the credentials it cached (the
+   * function's role session). The next call builds a new client whose chain resolves the restored
+   * environment's credentials. A call running meanwhile may fail with a transient error, which the
+   * portable client retries.
+   */
+  @Override
+  public void beforeCheckpoint() {
+    Sdk s;
+    synchronized (sdkLock) {
+      s = sdk;
+      sdk = null;
+    }
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  /** Whether an SDK client (with its connections and credentials) is alive; false after a checkpoint. */
+  boolean hasLiveClient() {
+    return sdk != null;
+  }
+
+  /** How many SDK clients this provider has built, for tests. */
+  int sdkBuilds() {
+    return sdkBuilds.get();
+  }
+
   /** Closes the SDK client (and the default credential chain it owns). Idempotent. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      client.close();
-      if (ownedCredentials != null) {
-        ownedCredentials.close();
+      Sdk s;
+      synchronized (sdkLock) {
+        s = sdk;
+        sdk = null;
+      }
+      if (s != null) {
+        s.close();
       }
     }
   }

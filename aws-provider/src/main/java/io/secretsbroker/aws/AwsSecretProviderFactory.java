@@ -25,6 +25,6 @@ public final class AwsSecretProviderFactory implements SecretProviderFactory {
 
   @Override
   public SecretProvider create(ProviderUri uri) {
-    return AwsSecretProvider.create(AwsSettings.parse(uri), null);
+    return AwsSecretProvider.create(AwsSettings.parse(uri), (software.amazon.awssdk.auth.credentials.AwsCredentialsProvider) null);
   }
 }

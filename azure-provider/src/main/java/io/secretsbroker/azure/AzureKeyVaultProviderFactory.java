@@ -41,8 +41,8 @@ public final class AzureKeyVaultProviderFactory implements SecretProviderFactory
   @Override
   public SecretProvider create(ProviderUri uri) {
     KeyVaultConfig config = KeyVaultConfig.from(uri);
-    return new KeyVaultSecretProvider(config, Credentials.create(config, System::getenv),
-        KeyVaultSecretProvider.httpClient(java.net.http.HttpClient.newBuilder(), config.timeout()),
+    return new KeyVaultSecretProvider(config, () -> Credentials.create(config, System::getenv),
+        () -> KeyVaultSecretProvider.httpClient(java.net.http.HttpClient.newBuilder(), config.timeout()),
         Clock.systemUTC());
   }
 }

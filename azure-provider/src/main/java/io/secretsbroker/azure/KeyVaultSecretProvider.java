@@ -69,6 +69,9 @@ import reactor.core.publisher.Mono;
  * {@link ProviderUnavailableException#retryAfter()}, which the portable retry waits out. This
  * driver never sleeps.
  *
+ * <p><b>Checkpoints</b> (CRaC, Lambda SnapStart): {@link #beforeCheckpoint} drops the SDK client,
+ * its cached access token, the credential and the HTTP connections; the next call rebuilds them.
+ *
  * <p><b>Threads.</b> Safe for concurrent use; owns no threads. Key Vault has no batch read, so
  * this driver does not override {@link #fetchAll}: the portable client fans a batch out into
  * single gets (bounded, on its own executor). The vault is never listed.
@@ -81,26 +84,84 @@ final class KeyVaultSecretProvider implements SecretProvider {
   private static final Logger LOG = LoggerFactory.getLogger(KeyVaultSecretProvider.class);
 
   private final KeyVaultConfig config;
-  private final SecretClient client;
+  private final Supplier<? extends TokenCredential> credentials;
+  private final Supplier<? extends HttpClient> httpClients;
+  private final Object clientLock = new Object();
+  private volatile SecretClient client; // null after a checkpoint until the next call rebuilds it
+  private final java.util.concurrent.atomic.AtomicInteger clientBuilds = new java.util.concurrent.atomic.AtomicInteger();
   private final KeyVaultErrors errors;
   private final Clock clock;
   private final Map<String, String> spellings = new ConcurrentHashMap<>();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   KeyVaultSecretProvider(KeyVaultConfig config, TokenCredential credential, HttpClient httpClient, Clock clock) {
+    this(config, () -> credential, () -> httpClient, clock);
+  }
+
+  /**
+   * With factories for the credential and the HTTP client: each is asked again when the SDK client
+   * is rebuilt after a checkpoint, so neither a cached access token nor a pooled connection
+   * survives it.
+   */
+  KeyVaultSecretProvider(KeyVaultConfig config, Supplier<? extends TokenCredential> credentials,
+      Supplier<? extends HttpClient> httpClients, Clock clock) {
+    this.credentials = credentials;
+    this.httpClients = httpClients;
     this.config = config;
     this.clock = clock;
     this.errors = new KeyVaultErrors(config.label() + " (" + config.vaultUrl() + ")");
+    this.client = buildClient();
+  }
+
+  private SecretClient buildClient() {
     SecretClientBuilder builder = new SecretClientBuilder()
         .vaultUrl(config.vaultUrl())
-        .credential(credential)
-        .httpClient(httpClient)
+        .credential(credentials.get())
+        .httpClient(httpClients.get())
         .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)))
         .addPolicy(new DropEmptyContentLength());
     if (!config.verifyChallengeResource()) {
       builder.disableChallengeResourceVerification();
     }
-    this.client = builder.buildClient();
+    clientBuilds.incrementAndGet();
+    return builder.buildClient();
+  }
+
+  /** The SDK client, rebuilt on the first call after a checkpoint. */
+  private SecretClient client() {
+    SecretClient c = client;
+    if (c != null) {
+      return c;
+    }
+    synchronized (clientLock) {
+      if (client == null) {
+        client = buildClient();
+      }
+      return client;
+    }
+  }
+
+  /**
+   * Before a CRaC / SnapStart checkpoint: forgets the SDK client, and with it the access token its
+   * bearer policy cached, the credential (whose own token cache goes with it: a new one is built
+   * from the environment on the next call) and the HTTP client with its pooled connections. The next
+   * call signs in again as the restored environment's identity. Never throws.
+   */
+  @Override
+  public void beforeCheckpoint() {
+    synchronized (clientLock) {
+      client = null;
+    }
+  }
+
+  /** Whether an SDK client (with its cached token and connections) is held, for tests. */
+  boolean holdsClient() {
+    return client != null;
+  }
+
+  /** How many SDK clients were built, for tests. */
+  int clientBuilds() {
+    return clientBuilds.get();
   }
 
   /**
@@ -155,7 +216,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
   @Override
   public SecretRecord fetch(String name) {
     String vaultName = vaultName(name);
-    KeyVaultSecret secret = call(name, vaultName, null, Operation.READ, () -> client.getSecret(vaultName));
+    KeyVaultSecret secret = call(name, vaultName, null, Operation.READ, () -> client().getSecret(vaultName));
     return toRecord(name, secret);
   }
 
@@ -170,7 +231,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
           + config.label() + ": Key Vault version ids are 32 letters and digits.");
     }
     KeyVaultSecret secret = call(name, vaultName, versionId, Operation.READ,
-        () -> client.getSecret(vaultName, versionId));
+        () -> client().getSecret(vaultName, versionId));
     return toRecord(name, secret);
   }
 
@@ -178,7 +239,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
   public SecretRecord put(String name, byte[] value) {
     String vaultName = vaultName(name);
     KeyVaultSecret toWrite = stored(vaultName, value);
-    KeyVaultSecret written = call(name, vaultName, null, Operation.WRITE, () -> client.setSecret(toWrite));
+    KeyVaultSecret written = call(name, vaultName, null, Operation.WRITE, () -> client().setSecret(toWrite));
     SecretProperties p = written.getProperties();
     return new SecretRecord(name, p.getVersion(), value.clone(), instant(p.getCreatedOn()), instant(p.getExpiresOn()),
         metadata(p));
@@ -235,7 +296,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
       return fetch(name);
     }
     if (stage == VersionStage.PREVIOUS) {
-      KeyVaultSecret current = call(name, vaultName, null, Operation.READ, () -> client.getSecret(vaultName));
+      KeyVaultSecret current = call(name, vaultName, null, Operation.READ, () -> client().getSecret(vaultName));
       String previous = tag(current, PREVIOUS_VERSION);
       if (previous == null) {
         throw new SecretNotFoundException("Secret '" + name + "' has no previous version in Key Vault "
@@ -246,7 +307,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
     String sibling = pendingName(vaultName);
     KeyVaultSecret pending;
     try {
-      pending = call(name, sibling, null, Operation.READ, () -> client.getSecret(sibling));
+      pending = call(name, sibling, null, Operation.READ, () -> client().getSecret(sibling));
     } catch (SecretNotFoundException none) {
       fetch(name); // not found, naming the secret, when the secret itself does not exist
       throw new SecretNotFoundException("Secret '" + name + "' has no pending version in Key Vault "
@@ -269,7 +330,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
     toWrite.getProperties().setTags(Map.of(STAGED_FROM, expectedCurrentVersionId));
     KeyVaultSecret written;
     try {
-      written = call(name, sibling, null, Operation.WRITE, () -> client.setSecret(toWrite));
+      written = call(name, sibling, null, Operation.WRITE, () -> client().setSecret(toWrite));
     } catch (SecretsException e) {
       if (!(e.getCause() instanceof HttpResponseException h) || h.getResponse() == null
           || h.getResponse().getStatusCode() != 409) {
@@ -277,10 +338,10 @@ final class KeyVaultSecretProvider implements SecretProvider {
       }
       // the sibling of an earlier rotation is soft-deleted and blocks its name: purge it, then write
       call(name, sibling, null, Operation.PURGE, () -> {
-        client.purgeDeletedSecret(sibling);
+        client().purgeDeletedSecret(sibling);
         return null;
       });
-      written = call(name, sibling, null, Operation.WRITE, () -> client.setSecret(toWrite));
+      written = call(name, sibling, null, Operation.WRITE, () -> client().setSecret(toWrite));
     }
     SecretProperties p = written.getProperties();
     return new SecretRecord(name, p.getVersion(), value.clone(), instant(p.getCreatedOn()), null,
@@ -295,7 +356,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
     String sibling = pendingName(vaultName);
     KeyVaultSecret pending;
     try {
-      pending = call(name, sibling, null, Operation.READ, () -> client.getSecret(sibling));
+      pending = call(name, sibling, null, Operation.READ, () -> client().getSecret(sibling));
     } catch (SecretNotFoundException gone) {
       pending = null;
     }
@@ -313,7 +374,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
     KeyVaultSecret toWrite = new KeyVaultSecret(vaultName, pending.getValue());
     toWrite.getProperties().setContentType(pending.getProperties().getContentType());
     toWrite.getProperties().setTags(Map.of(PREVIOUS_VERSION, expectedCurrentVersionId));
-    KeyVaultSecret written = call(name, vaultName, null, Operation.WRITE, () -> client.setSecret(toWrite));
+    KeyVaultSecret written = call(name, vaultName, null, Operation.WRITE, () -> client().setSecret(toWrite));
     SecretRecord promoted = toRecord(name, written);
     try {
       deleteSibling(name, sibling);
@@ -332,7 +393,7 @@ final class KeyVaultSecretProvider implements SecretProvider {
     String sibling = pendingName(vaultName);
     KeyVaultSecret pending;
     try {
-      pending = call(name, sibling, null, Operation.READ, () -> client.getSecret(sibling));
+      pending = call(name, sibling, null, Operation.READ, () -> client().getSecret(sibling));
     } catch (SecretNotFoundException gone) {
       return;
     }
@@ -343,14 +404,14 @@ final class KeyVaultSecretProvider implements SecretProvider {
 
   private void deleteSibling(String name, String sibling) {
     try {
-      call(name, sibling, null, Operation.DELETE, () -> client.beginDeleteSecret(sibling));
+      call(name, sibling, null, Operation.DELETE, () -> client().beginDeleteSecret(sibling));
     } catch (SecretNotFoundException gone) {
       // already deleted
     }
   }
 
   private String currentVersion(String name, String vaultName) {
-    KeyVaultSecret current = call(name, vaultName, null, Operation.READ, () -> client.getSecret(vaultName));
+    KeyVaultSecret current = call(name, vaultName, null, Operation.READ, () -> client().getSecret(vaultName));
     return current.getProperties().getVersion();
   }
 

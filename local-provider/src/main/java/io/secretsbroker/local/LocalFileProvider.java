@@ -93,7 +93,7 @@ final class LocalFileProvider implements SecretProvider {
 
   /** One parse of the file and the attributes it was parsed at. */
   private record Snapshot(FileTime modified, long size, Object fileKey, byte[] digest, boolean trusted,
-      Parsed parsed) {
+      Parsed parsed, java.util.concurrent.atomic.AtomicBoolean wiped) {
     Map<String, Entry> entries() {
       return parsed.entries();
     }
@@ -154,12 +154,53 @@ final class LocalFileProvider implements SecretProvider {
   @Override
   public SecretRecord fetch(String name) {
     SecretNames.validate(name);
-    Entry e = snapshot(name).entries().get(name);
-    if (e == null) {
-      throw new SecretNotFoundException("Secret '" + name + "' not found in local secrets file " + display
-          + ". Add it to the file, e.g. \"" + name + "\": \"dev-value\", or check the name and secrets.env prefix.");
+    for (;;) {
+      Snapshot s = snapshot(name);
+      Entry e = s.entries().get(name);
+      if (e == null) {
+        throw new SecretNotFoundException("Secret '" + name + "' not found in local secrets file " + display
+            + ". Add it to the file, e.g. \"" + name + "\": \"dev-value\", or check the name and secrets.env prefix.");
+      }
+      SecretRecord r = record(name, e);
+      if (!s.wiped().get()) {
+        return r; // copied before a checkpoint began zeroing this snapshot
+      }
+      Arrays.fill(r.value(), (byte) 0); // raced with a checkpoint: read the file again
     }
-    return record(name, e);
+  }
+
+  /**
+   * Before a CRaC / SnapStart checkpoint: zeroes and drops the parsed file (every value in it, the
+   * previous and pending ones too) and the value digests behind issued version ids, so no value is
+   * in the snapshot. The next read parses the file again. A read racing with this reads the file
+   * again rather than return zeroed bytes.
+   */
+  @Override
+  public void beforeCheckpoint() {
+    Snapshot s;
+    synchronized (lock) {
+      s = snapshot;
+      snapshot = null;
+      issued.clear();
+    }
+    if (s == null) {
+      return;
+    }
+    s.wiped().set(true);
+    for (Entry e : s.entries().values()) {
+      for (Entry v = e; v != null; v = v.previous()) {
+        Arrays.fill(v.value(), (byte) 0);
+      }
+    }
+    for (Entry e : s.parsed().pending().values()) {
+      Arrays.fill(e.value(), (byte) 0);
+    }
+    Arrays.fill(s.digest(), (byte) 0);
+  }
+
+  /** Whether parsed values are held, for tests. */
+  boolean holdsValues() {
+    return snapshot != null || !issued.isEmpty();
   }
 
   @Override
@@ -472,7 +513,8 @@ final class LocalFileProvider implements SecretProvider {
       boolean trusted = !a.lastModifiedTime().toInstant().plus(RACY).isAfter(readAt);
       // the attributes were read before the bytes: a change in between shows as a size/time
       // mismatch on the next read, which then reads again
-      return new Snapshot(a.lastModifiedTime(), a.size(), a.fileKey(), digest, trusted, entries);
+      return new Snapshot(a.lastModifiedTime(), a.size(), a.fileKey(), digest, trusted, entries,
+          new java.util.concurrent.atomic.AtomicBoolean());
     } finally {
       Arrays.fill(bytes, (byte) 0);
     }

@@ -45,10 +45,20 @@ final class LocalSecretsFormat {
   /** The top-level key prefix of a pending candidate. */
   static final String PENDING_PREFIX = "$pending:";
 
-  private static final ObjectMapper JSON = new ObjectMapper()
+  /**
+   * Jackson's default recycler pool keeps each thread's parse and render buffers for reuse, and
+   * they still hold the text of the last file (values included) after the snapshot is zeroed: a
+   * heap image taken at a checkpoint would carry them. These mappers recycle nothing.
+   */
+  private static com.fasterxml.jackson.core.JsonFactory unpooled() {
+    return com.fasterxml.jackson.core.JsonFactory.builder()
+        .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.nonRecyclingPool()).build();
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper(unpooled())
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .enable(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectMapper COMPACT = new ObjectMapper();
+  private static final ObjectMapper COMPACT = new ObjectMapper(unpooled());
 
   /**
    * One secret (or pending candidate) as the file holds it. The value array belongs to the snapshot;

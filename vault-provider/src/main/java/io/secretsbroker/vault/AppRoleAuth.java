@@ -61,6 +61,17 @@ final class AppRoleAuth extends LoginAuth {
     return secretId;
   }
 
+  /**
+   * Drops the unwrapped SecretID. A response-wrapping token works once, so a function restored from
+   * a snapshot needs a fresh one in {@code wrapped-secret-id-file} to log in (one SecretID shared by
+   * every clone of a snapshot is what this prevents).
+   */
+  @Override
+  public synchronized void forget() {
+    lastWrappingToken = null;
+    unwrappedSecretId = null;
+  }
+
   @Override
   String refusedHint() {
     return "Check role-id, and that the SecretID " + (secretIdFile != null ? "in " + secretIdFile : "unwrapped from "

@@ -92,4 +92,12 @@ final class AwsIamAuth extends LoginAuth {
         + " function's execution role"
         + (headerValue == null ? ", and whether Vault requires header-value (iam_server_id_header_value)." : ".");
   }
+
+  /** Drops the AWS credentials the default chain cached (the function's role session). */
+  @Override
+  public void forget() {
+    if (credentials instanceof ResettableCredentials r) {
+      r.reset();
+    }
+  }
 }

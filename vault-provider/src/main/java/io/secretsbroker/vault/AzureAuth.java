@@ -147,4 +147,10 @@ final class AzureAuth extends LoginAuth {
         + " (bound_service_principal_ids, bound_subscription_ids or bound_resource_groups), and that Vault's"
         + " azure config resource matches resource=" + settings.auth("resource").orElse(DEFAULT_RESOURCE) + ".";
   }
+
+  /** Drops the instance metadata read from IMDS: a restored clone runs on another VM. */
+  @Override
+  public void forget() {
+    instance = null;
+  }
 }

@@ -131,6 +131,21 @@ final class TokenManager {
     }
   }
 
+  /**
+   * Before a checkpoint: revokes the token if this client created it (so a copy left anywhere is
+   * worthless) and forgets it, its renewal state with it, and the login method's cached
+   * credentials. The next {@link #token()} logs in again. Never throws.
+   */
+  void forget() {
+    close();
+    auth.forget();
+  }
+
+  /** Whether a token is held, for tests. */
+  boolean holdsToken() {
+    return current != null;
+  }
+
   /** Revokes the token if this client created it. Best effort; never throws. */
   void close() {
     lock.lock();

@@ -29,6 +29,13 @@ interface VaultAuth {
   /** The method and role, for messages: {@code auth=aws (role orders)}. */
   String describe();
 
+  /**
+   * Before a checkpoint: drops any credential this method keeps between logins (a cached SecretID,
+   * cloud credentials, instance metadata), so the next login reads the restored environment's
+   * identity. The default keeps nothing.
+   */
+  default void forget() {}
+
   /** Whether tokens from this method were created for this client, so it revokes them on close. */
   default boolean ownsTokens() {
     return true;

@@ -35,7 +35,12 @@ import javax.net.ssl.TrustManagerFactory;
  * with knowledge of the secret at hand. Thread-safe: one shared {@link HttpClient}.
  */
 final class VaultHttp {
-  static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Recycles no buffers: Jackson's default pool keeps each thread's last parse buffers, which would
+   * still hold a secret's text (and the token) in a heap image taken at a checkpoint.
+   */
+  static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+      .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.nonRecyclingPool()).build());
 
   /** One answer from Vault. {@code body} is an empty object when Vault sent none or not JSON. */
   record Response(int status, JsonNode body) {
@@ -44,27 +49,76 @@ final class VaultHttp {
     }
   }
 
-  private final HttpClient client;
+  private final java.util.function.Supplier<HttpClient> clients;
+  private volatile HttpClient client; // null after dropConnections() until the next call
   private final URI endpoint;
   private final String namespace;
   private final Duration timeout;
 
   VaultHttp(HttpClient client, URI endpoint, String namespace, Duration timeout) {
-    this.client = client;
+    this(() -> client, endpoint, namespace, timeout);
+  }
+
+  VaultHttp(java.util.function.Supplier<HttpClient> clients, URI endpoint, String namespace, Duration timeout) {
+    this.clients = clients;
+    this.client = clients.get();
     this.endpoint = endpoint;
     this.namespace = namespace;
     this.timeout = timeout;
   }
 
-  static VaultHttp create(VaultSettings settings) {
-    HttpClient.Builder b = HttpClient.newBuilder()
-        .connectTimeout(settings.timeout)
-        .followRedirects(HttpClient.Redirect.NEVER);
-    if (settings.endpoint.getScheme().equals("https")) {
-      b.sslContext(sslContext(settings.caFile));
-      b.sslParameters(new SSLParameters(null, Transport.TLS_PROTOCOLS.clone()));
+  private HttpClient client() {
+    HttpClient c = client;
+    if (c == null) {
+      synchronized (this) {
+        c = client;
+        if (c == null) {
+          c = clients.get();
+          client = c;
+        }
+      }
     }
-    return new VaultHttp(b.build(), settings.endpoint, settings.namespace, settings.timeout);
+    return c;
+  }
+
+  /**
+   * Before a checkpoint: forgets the HTTP client and so its pooled connections (on Java 21+ it is
+   * shut down at once; on 17 its idle connections close when it is collected). The next call builds
+   * a new one.
+   */
+  void dropConnections() {
+    HttpClient c;
+    synchronized (this) {
+      c = client;
+      client = null;
+    }
+    if (c == null) {
+      return;
+    }
+    try {
+      c.getClass().getMethod("shutdownNow").invoke(c); // Java 21+
+    } catch (ReflectiveOperationException | RuntimeException older) {
+      // Java 17: no shutdown; unreferenced, its connections close when it is collected
+    }
+  }
+
+  /** Whether an HTTP client (with its connections) is held, for tests. */
+  boolean holdsClient() {
+    return client != null;
+  }
+
+  static VaultHttp create(VaultSettings settings) {
+    SSLContext tls = settings.endpoint.getScheme().equals("https") ? sslContext(settings.caFile) : null;
+    return new VaultHttp(() -> {
+      HttpClient.Builder b = HttpClient.newBuilder()
+          .connectTimeout(settings.timeout)
+          .followRedirects(HttpClient.Redirect.NEVER);
+      if (tls != null) {
+        b.sslContext(tls);
+        b.sslParameters(new SSLParameters(null, Transport.TLS_PROTOCOLS.clone()));
+      }
+      return b.build();
+    }, settings.endpoint, settings.namespace, settings.timeout);
   }
 
   /** A TLS context trusting the JDK's CAs, or only the PEM certificates in {@code caFile}. */
@@ -150,7 +204,7 @@ final class VaultHttp {
     URI url = request.uri();
     HttpResponse<byte[]> r;
     try {
-      r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      r = client().send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (HttpTimeoutException e) {
       throw new ProviderUnavailableException("Vault at " + url.getHost() + " did not answer within " + timeout.toMillis()
           + " ms while " + what + ". Check the network path to Vault, or raise timeout= in secrets.provider.", e);

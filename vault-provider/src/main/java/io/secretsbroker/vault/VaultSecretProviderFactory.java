@@ -57,23 +57,6 @@ public final class VaultSecretProviderFactory implements SecretProviderFactory {
 
   /** The AWS default chain, built on the first login only (it is not needed by other methods). */
   private static AwsCredentialsProvider lazyDefaultCredentials() {
-    return new AwsCredentialsProvider() {
-      private volatile AwsCredentialsProvider chain;
-
-      @Override
-      public software.amazon.awssdk.auth.credentials.AwsCredentials resolveCredentials() {
-        AwsCredentialsProvider c = chain;
-        if (c == null) {
-          synchronized (this) {
-            c = chain;
-            if (c == null) {
-              c = DefaultCredentialsProvider.builder().build();
-              chain = c;
-            }
-          }
-        }
-        return c.resolveCredentials();
-      }
-    };
+    return new ResettableCredentials(() -> DefaultCredentialsProvider.builder().build());
   }
 }

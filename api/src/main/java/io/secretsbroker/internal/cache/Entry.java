@@ -14,8 +14,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Entry {
   /** The owner of the cached bytes (callers get {@link SecretValue#view() views}); null for a negative entry. */
   public final SecretValue value;
-  /** What {@code get()} returns; null when it must be computed (binary, JSON field). */
-  public final String text;
+  /**
+   * What {@code get()} returns; null when it must be computed (binary, JSON field). Cleared when
+   * the entry is discarded: Caffeine may still reach a removed entry (a queued removal
+   * notification) when a checkpoint is taken, and the text must not be in the snapshot.
+   */
+  public String text;
   /** The JSON field an alias selects, or null. */
   public final String field;
   /** Not-found (kept for negative-ttl) or a failed cold load (dropped at once); null for a value. */
@@ -53,12 +57,14 @@ public final class Entry {
     Subscription r = redaction;
     if (r != null) {
       r.close();
+      redaction = null; // the handle holds the value's text; the entry may outlive its removal
     }
   }
 
   /** Stops masking and zeroes the value: for an entry no reader will use again. */
   void discard() {
     release();
+    text = null;
     if (value != null) {
       value.wipe();
     }

@@ -24,6 +24,7 @@ import io.secretsbroker.internal.observe.ClientEvents;
 import io.secretsbroker.internal.resilience.Resilience;
 import io.secretsbroker.internal.rotate.Rotator;
 import io.secretsbroker.internal.rotate.StageCache;
+import io.secretsbroker.internal.snapshot.ProviderLifecycle;
 import io.secretsbroker.internal.snapshot.SnapshotResource;
 import io.secretsbroker.spi.AuditEvent.Outcome;
 import io.secretsbroker.spi.AuditEvent.Type;
@@ -89,6 +90,7 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
   private final Set<String> rotating = ConcurrentHashMap.newKeySet();
   private final Rotator rotator;
   private final StageCache stages; // PREVIOUS / PENDING reads, cached for refresh-after
+  private volatile List<String> prefetched = List.of(); // secrets.prefetch, loaded again after a restore
   private volatile boolean closed; // set once, by compare-and-set through CLOSED
 
   private static final VarHandle CLOSED;
@@ -240,10 +242,11 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
 
   /**
    * Loads the {@code secrets.prefetch} names in one batch (called once the client is built, and
-   * again after a checkpoint's restore). A failure is audited and logged, and the names load on
+   * again, never failing, after a checkpoint's restore). A failure is audited and logged, and the names load on
    * first use, unless {@code required}: then it is thrown.
    */
   void prefetch(List<String> names, boolean required) {
+    prefetched = List.copyOf(names);
     if (names.isEmpty() || closed) {
       return;
     }
@@ -462,13 +465,16 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
   @Override
   public void beforeCheckpoint() {
     wipeAll();
+    ProviderLifecycle.beforeCheckpoint(provider);
     log.info("Checkpoint: wiped the cached secrets of provider {}; they reload on next use", providerId);
   }
 
   /** CRaC / SnapStart: the cache is empty, so each name loads again on its next read. */
   @Override
   public void afterRestore() {
+    ProviderLifecycle.afterRestore(provider);
     log.info("Restored from a checkpoint: secrets of provider {} load again on next use", providerId);
+    prefetch(prefetched, false); // with the restored environment's identity, before the first read
   }
 
   /** The resource registered with the CRaC global context, for tests. */

@@ -19,7 +19,7 @@ public final class Entry {
    * the entry is discarded: Caffeine may still reach a removed entry (a queued removal
    * notification) when a checkpoint is taken, and the text must not be in the snapshot.
    */
-  public String text;
+  private String text;
   /** The JSON field an alias selects, or null. */
   public final String field;
   /** Not-found (kept for negative-ttl) or a failed cold load (dropped at once); null for a value. */
@@ -46,6 +46,11 @@ public final class Entry {
   /** A failed cold load: handed to the callers that joined it, never kept. */
   public static Entry failed(RuntimeException failure) {
     return new Entry(null, null, null, failure, 0, Long.MAX_VALUE, 0);
+  }
+
+  /** What {@code get()} returns, or null when it must be computed (binary, JSON field). */
+  public String text() {
+    return text;
   }
 
   public String versionId() {

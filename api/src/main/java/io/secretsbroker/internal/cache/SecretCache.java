@@ -128,11 +128,6 @@ public final class SecretCache {
     this.batchReloader = batch;
   }
 
-  /** The Caffeine map itself, for the rotation code that installs entries directly. */
-  public AsyncCache<String, Entry> store() {
-    return cache;
-  }
-
   public long now() {
     return ticker.read();
   }

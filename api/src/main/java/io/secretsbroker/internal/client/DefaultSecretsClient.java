@@ -1,6 +1,5 @@
 package io.secretsbroker.internal.client;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.secretsbroker.CacheStats;
 import io.secretsbroker.ClientClosedException;
 import io.secretsbroker.RotationFailedException;
@@ -81,7 +80,6 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
   private final Audit audit;
   private final ClientEvents events;
   private final SecretCache secrets;
-  private final AsyncCache<String, Entry> cache; // the cache's map, for rotate's direct installs
   private final SnapshotResource snapshot; // held strongly: the CRaC context holds it weakly
   private final Executor executor;
   private final boolean nativeBatch; // the driver overrides fetchAll; else the batch fans out here
@@ -130,7 +128,6 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
     this.stages = new StageCache(secrets::now, cacheSettings.refreshAfterNanos());
     this.secrets.bind(n -> load(n, resolve(n, null), Kind.REFRESH, null), this::versionSeen);
     this.secrets.bindBatch(this::reloadAll);
-    this.cache = secrets.store();
     this.snapshot = SnapshotResource.register(this);
   }
 
@@ -139,8 +136,9 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
   @Override
   public String get(String name) {
     Entry e = entry(name);
-    if (e.text != null) {
-      return e.text;
+    String text = e.text();
+    if (text != null) {
+      return text;
     }
     return e.field == null ? e.value.asString() : e.value.field(e.field);
   }

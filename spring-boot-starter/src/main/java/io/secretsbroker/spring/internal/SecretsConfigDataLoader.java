@@ -4,7 +4,7 @@ import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.SecretsException;
 import java.util.List;
 import io.secretsbroker.guard.Finding;
-import io.secretsbroker.guard.RuntimeGuard;
+import io.secretsbroker.internal.guard.RuntimeGuard;
 import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.springframework.boot.context.config.ConfigData;

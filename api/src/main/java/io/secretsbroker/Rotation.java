@@ -96,6 +96,11 @@ public final class Rotation {
       next = generator.apply(current);
     } catch (RotationFailedException e) {
       throw e;
+    } catch (SecretsException e) {
+      // a typed refusal (a database generator given a secret that is not JSON, say): its message
+      // says what to fix and, like every SecretsException message, has passed the redactor
+      throw new RotationFailedException("The rotation generator refused the current value: " + e.getMessage()
+          + " Nothing was written.", e);
     } catch (RuntimeException e) {
       throw new RotationFailedException("The rotation generator threw " + e.getClass().getName()
           + "; nothing was written. Fix the generator given to Rotation.builder().generator(...).", e);

@@ -29,13 +29,16 @@ class OrdersResourceTest {
     InMemorySecretProvider store = InMemorySecretProvider.named("quarkus-function");
     store.seed("test/payments", "{\"api-key\":\"" + KEY_1 + "\"}");
 
+    String v1 = store.currentVersion("test/payments").orElseThrow(); // memory:// ids are random
     String first = get("/42");
-    assertThat(first).isEqualTo("order 42 signed with payments key version 1 (" + KEY_1.length() + " chars)");
+    assertThat(first).isEqualTo("order 42 signed with payments key version " + v1 + " (" + KEY_1.length() + " chars)");
 
     store.seed("test/payments", "{\"api-key\":\"" + KEY_2 + "\"}");
     secrets.refresh("payments");
+    String v2 = store.currentVersion("test/payments").orElseThrow();
     String second = get("/43");
-    assertThat(second).isEqualTo("order 43 signed with payments key version 2 (" + KEY_2.length() + " chars)");
+    assertThat(v2).isNotEqualTo(v1);
+    assertThat(second).isEqualTo("order 43 signed with payments key version " + v2 + " (" + KEY_2.length() + " chars)");
     assertThat(first + second).doesNotContain(KEY_1).doesNotContain(KEY_2);
   }
 

@@ -1,5 +1,7 @@
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +94,7 @@ public class CheckRelease {
           }
         }
         byte[] javadoc = m.files().get(base + "-javadoc.jar");
-        if (javadoc != null && !containsEntry(javadoc, "index.html")) {
+        if (javadoc != null && entry(javadoc, "index.html") == null) {
           problems.add(m.artifactId() + ": the javadoc jar has no index.html");
         }
       }
@@ -203,9 +205,11 @@ public class CheckRelease {
     return e == null ? null : e.getTextContent().trim();
   }
 
+  /** The declared module's name from module-info.class, else the manifest's Automatic-Module-Name. */
   private static String moduleName(byte[] jar) throws IOException {
-    if (containsEntry(jar, "module-info.class")) {
-      return "io.secretsbroker.module-info"; // a declared module: its name is checked by javac
+    byte[] descriptor = entry(jar, "module-info.class");
+    if (descriptor != null) {
+      return ModuleDescriptor.read(ByteBuffer.wrap(descriptor)).name();
     }
     try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
       Manifest mf = in.getManifest();
@@ -213,15 +217,15 @@ public class CheckRelease {
     }
   }
 
-  private static boolean containsEntry(byte[] zip, String name) throws IOException {
+  private static byte[] entry(byte[] zip, String name) throws IOException {
     try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
       for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
         if (e.getName().equals(name)) {
-          return true;
+          return in.readAllBytes();
         }
       }
     }
-    return false;
+    return null;
   }
 
   private static Set<String> bomArtifacts(Path bomPom) throws Exception {

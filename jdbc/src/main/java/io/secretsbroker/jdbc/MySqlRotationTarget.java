@@ -1,6 +1,5 @@
 package io.secretsbroker.jdbc;
 
-import io.secretsbroker.RotationTarget;
 import io.secretsbroker.SecretValue;
 import io.secretsbroker.jdbc.internal.DatabaseTarget;
 import io.secretsbroker.jdbc.internal.Sql;
@@ -11,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
@@ -26,34 +26,24 @@ import javax.sql.DataSource;
  * <p><b>Failures</b> are {@link io.secretsbroker.RotationFailedException}s naming the user and the
  * SQLState, never a password. Immutable and thread-safe.
  */
-public final class MySqlRotationTarget implements RotationTarget {
-  private final DataSource admin;
-  private final boolean alternating;
-  private final DatabaseSecret.Fields fields;
-
-
+public final class MySqlRotationTarget extends AbstractDatabaseTarget {
   private MySqlRotationTarget(DataSource admin, boolean alternating, DatabaseSecret.Fields fields) {
-    this.admin = java.util.Objects.requireNonNull(admin, "admin");
-    this.alternating = alternating;
-    this.fields = java.util.Objects.requireNonNull(fields, "fields");
+    super("MySQL", Objects.requireNonNull(admin, "admin"), alternating, Objects.requireNonNull(fields, "fields"));
   }
 
-  /** Whether this target alternates between {@code name} and {@code name_clone}. */
-  public boolean alternating() {
-    return alternating;
-  }
-
-  @Override
-  public void verify(SecretValue candidate) {
-    DatabaseTarget.verify(admin, fields, "MySQL", candidate);
-  }
-
+  /** Same user, new password, set through {@code admin} (a user with CREATE USER, or the user itself). */
   public static MySqlRotationTarget singleUser(DataSource admin) {
     return new MySqlRotationTarget(admin, false, DatabaseSecret.Fields.defaults());
   }
 
+  /** Users {@code app} / {@code app_clone} in turn, set through {@code admin} (a user with CREATE USER). */
   public static MySqlRotationTarget alternatingUsers(DataSource admin) {
     return new MySqlRotationTarget(admin, true, DatabaseSecret.Fields.defaults());
+  }
+
+  /** The same target reading other JSON field names. */
+  public MySqlRotationTarget withFields(DatabaseSecret.Fields fields) {
+    return new MySqlRotationTarget(admin, alternating, fields);
   }
 
   @Override
@@ -109,10 +99,5 @@ public final class MySqlRotationTarget implements RotationTarget {
       }
     }
     return out;
-  }
-
-  @Override
-  public String toString() {
-    return "MySqlRotationTarget[" + (alternating ? "alternating users" : "single user") + "]";
   }
 }

@@ -1,6 +1,5 @@
 package io.secretsbroker.jdbc;
 
-import io.secretsbroker.RotationTarget;
 import io.secretsbroker.SecretValue;
 import io.secretsbroker.jdbc.internal.DatabaseTarget;
 import io.secretsbroker.jdbc.internal.ScramVerifier;
@@ -10,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
@@ -38,26 +38,9 @@ import javax.sql.DataSource;
  * what right is missing, with the SQLState; never a password. <b>Threads</b>: immutable and
  * thread-safe; each call takes its own connection from {@code admin}.
  */
-public final class PostgresRotationTarget implements RotationTarget {
-  private final DataSource admin;
-  private final boolean alternating;
-  private final DatabaseSecret.Fields fields;
-
-
+public final class PostgresRotationTarget extends AbstractDatabaseTarget {
   private PostgresRotationTarget(DataSource admin, boolean alternating, DatabaseSecret.Fields fields) {
-    this.admin = java.util.Objects.requireNonNull(admin, "admin");
-    this.alternating = alternating;
-    this.fields = java.util.Objects.requireNonNull(fields, "fields");
-  }
-
-  /** Whether this target alternates between {@code name} and {@code name_clone}. */
-  public boolean alternating() {
-    return alternating;
-  }
-
-  @Override
-  public void verify(SecretValue candidate) {
-    DatabaseTarget.verify(admin, fields, "PostgreSQL", candidate);
+    super("PostgreSQL", Objects.requireNonNull(admin, "admin"), alternating, Objects.requireNonNull(fields, "fields"));
   }
 
   /** Same role, new password, set through {@code admin} (a role with CREATEROLE, or the role itself). */
@@ -106,10 +89,5 @@ public final class PostgresRotationTarget implements RotationTarget {
         return rs.next();
       }
     }
-  }
-
-  @Override
-  public String toString() {
-    return "PostgresRotationTarget[" + (alternating ? "alternating users" : "single user") + "]";
   }
 }

@@ -10,7 +10,6 @@ import io.secretsbroker.RotationFailedException;
 import io.secretsbroker.RotationTarget;
 import io.secretsbroker.SecretValue;
 import io.secretsbroker.SecretsClient;
-import io.secretsbroker.testkit.InMemorySecretProvider;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,54 +17,21 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** The PostgreSQL rotation targets and complete rotations, through SecretsClient.rotate, on a real server. */
-class PostgresRotationTargetTest {
+class PostgresRotationTargetTest extends PgRoleTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> PASSWORDS = ConcurrentHashMap.newKeySet();
-  private static LogCapture logs;
 
-  private String role;
-  private String password;
-  private InMemorySecretProvider store;
-  private SecretsClient client;
-
-  @BeforeAll
-  static void start() {
-    logs = LogCapture.install();
-    Pg.get();
+  @Override
+  String rolePrefix() {
+    return "rot";
   }
 
-  @BeforeEach
-  void setUp() {
-    role = Fixtures.role("rot");
-    password = remember(Fixtures.password());
-    Pg.createRole(role, password);
-    store = new InMemorySecretProvider().seed("db", withExtraField(Fixtures.secret(role, password)));
-    client = Fixtures.client(store);
-  }
-
-  @AfterEach
-  void tearDown() {
-    client.close();
-  }
-
-  @AfterAll
-  static void noPasswordLoggedAnywhere() {
-    logs.assertNoneOf(PASSWORDS);
-  }
-
-  private static String remember(String pw) {
-    PASSWORDS.add(pw);
-    return pw;
+  @Override
+  String secretJson(String json) {
+    return withExtraField(json);
   }
 
   private static String withExtraField(String json) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.secretsbroker.SecretFormatException;
 import io.secretsbroker.SecretNotFoundException;
 import io.secretsbroker.SecretsClient;
-import io.secretsbroker.testkit.InMemorySecretProvider;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,58 +14,19 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** SecretsDataSource on the embedded PostgreSQL: logins, the login-failure path, bad input. */
-class SecretsDataSourceTest {
-  private static final Set<String> PASSWORDS = ConcurrentHashMap.newKeySet();
-  private static LogCapture logs;
-
-  private String role;
-  private String password;
-  private InMemorySecretProvider store;
-  private SecretsClient client;
-
-  @BeforeAll
-  static void capture() {
-    logs = LogCapture.install();
-    Pg.get();
-  }
-
-  @BeforeEach
-  void setUp() {
-    role = Fixtures.role("ds");
-    password = remember(Fixtures.password());
-    Pg.createRole(role, password);
-    store = new InMemorySecretProvider().seed("db", Fixtures.secret(role, password));
-    client = Fixtures.client(store);
-  }
-
-  @AfterEach
-  void tearDown() {
-    client.close();
-  }
-
-  @AfterAll
-  static void nothingLogged() {
-    logs.assertNoneOf(PASSWORDS);
-  }
-
-  private static String remember(String pw) {
-    PASSWORDS.add(pw);
-    return pw;
+class SecretsDataSourceTest extends PgRoleTest {
+  @Override
+  String rolePrefix() {
+    return "ds";
   }
 
   private static String currentUser(Connection c) throws SQLException {

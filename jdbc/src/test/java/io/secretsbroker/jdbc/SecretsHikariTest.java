@@ -7,66 +7,26 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.Credentials;
 import io.secretsbroker.SecretFormatException;
-import io.secretsbroker.SecretsClient;
-import io.secretsbroker.testkit.InMemorySecretProvider;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** SecretsCredentialsProvider and SecretsHikari on the embedded PostgreSQL. */
-class SecretsHikariTest {
-  private static final Set<String> PASSWORDS = ConcurrentHashMap.newKeySet();
-  private static LogCapture logs;
-
-  private String role;
-  private String password;
-  private InMemorySecretProvider store;
-  private SecretsClient client;
-
-  @BeforeAll
-  static void start() {
-    logs = LogCapture.install();
-    Pg.get();
-  }
-
-  @BeforeEach
-  void setUp() {
-    role = Fixtures.role("hk");
-    password = remember(Fixtures.password());
-    Pg.createRole(role, password);
-    store = new InMemorySecretProvider().seed("db", Fixtures.secret(role, password));
-    client = Fixtures.client(store);
-  }
-
-  @AfterEach
-  void tearDown() {
-    client.close();
-  }
-
-  @AfterAll
-  static void noPasswordLogged() {
-    logs.assertNoneOf(PASSWORDS);
-  }
-
-  private static String remember(String pw) {
-    PASSWORDS.add(pw);
-    return pw;
+class SecretsHikariTest extends PgRoleTest {
+  @Override
+  String rolePrefix() {
+    return "hk";
   }
 
   private static HikariConfig config() {

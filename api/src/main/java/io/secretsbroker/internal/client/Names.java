@@ -2,8 +2,8 @@ package io.secretsbroker.internal.client;
 
 import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.SecretNotAllowedException;
-import io.secretsbroker.internal.AllowedNames;
 import io.secretsbroker.internal.Settings;
+import io.secretsbroker.spi.AllowList;
 import io.secretsbroker.spi.SecretNames;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -151,7 +151,7 @@ public final class Names {
    * The provider-side names the allowlist can reach: exact names (aliases resolved) and
    * {@code prefix*suffix} patterns. Used to generate cloud policies from the same configuration.
    */
-  public AllowedNames allowedNames() {
+  public AllowList allowedNames() {
     List<String> exact = new ArrayList<>();
     List<String> patterns = new ArrayList<>();
     if (allowAll) {
@@ -171,7 +171,7 @@ public final class Names {
         });
       }
     }
-    return new AllowedNames(List.copyOf(new java.util.LinkedHashSet<>(exact)), List.copyOf(patterns), allowAll,
+    return new AllowList(List.copyOf(new java.util.LinkedHashSet<>(exact)), List.copyOf(patterns), allowAll,
         prefix);
   }
 

@@ -1,5 +1,6 @@
 package io.secretsbroker.internal;
 
+import io.secretsbroker.spi.Configuration;
 import io.secretsbroker.spi.Suggest;
 import io.secretsbroker.ConfigurationException;
 import java.io.IOException;
@@ -7,17 +8,13 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The merged {@code secrets.*} configuration, first found wins: properties given to the builder,
@@ -47,7 +44,7 @@ public final class Settings {
   public static final String BREAKER_WAIT_OPEN = "secrets.breaker.wait-open";
   public static final String GUARD = "secrets.guard";
   public static final String GUARD_ALLOW_ENV = "secrets.guard.allow-env";
-  public static final String ALIAS_PREFIX = "secrets.alias.";
+  public static final String ALIAS_PREFIX = Configuration.ALIAS_PREFIX;
   /** {@code slf4j} (default) or {@code off}: the built-in audit sink and the discovered ones. */
   public static final String AUDIT = "secrets.audit";
   /** {@code auto} (default: the builder's meter registry), {@code global} (else Micrometer's global registry) or {@code off}. */
@@ -69,8 +66,6 @@ public final class Settings {
       RETRY_INITIAL_BACKOFF, BREAKER_FAILURE_RATE, BREAKER_WINDOW, BREAKER_WAIT_OPEN, GUARD, GUARD_ALLOW_ENV, AUDIT,
       METRICS, ANOMALY_MAX_DISTINCT, JDBC_LOGIN_RETRY);
   private static final Set<String> EXTRA_KEYS = Collections.synchronizedSet(new TreeSet<>());
-
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   private final Map<String, String> values;
 
@@ -166,7 +161,7 @@ public final class Settings {
 
   /** {@code secrets.cache.refresh-after} to {@code SECRETS_CACHE_REFRESH_AFTER}. */
   public static String toEnvName(String key) {
-    return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    return Configuration.toEnvName(key);
   }
 
   private static Properties classpathFile() {
@@ -234,34 +229,8 @@ public final class Settings {
     }
   }
 
-  /**
-   * ISO-8601 ({@code PT5M}) or a short form: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h},
-   * {@code 1d}. Must be positive.
-   */
+  /** {@link Configuration#parseDuration}: ISO-8601 or {@code 500ms}, {@code 30s}, ...; positive. */
   public static Duration parseDuration(String key, String value) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
-    Duration d;
-    Matcher m = SHORT_DURATION.matcher(v);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      d = switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    } else {
-      try {
-        d = Duration.parse(value.trim());
-      } catch (DateTimeParseException e) {
-        throw new ConfigurationException(key + "=" + value + " is not a duration. Use ISO-8601 (PT5M) or a"
-            + " short form (500ms, 30s, 5m, 1h, 1d).", e);
-      }
-    }
-    if (d.isNegative() || d.isZero()) {
-      throw new ConfigurationException(key + "=" + value + " must be a positive duration.");
-    }
-    return d;
+    return Configuration.parseDuration(key, value);
   }
 }

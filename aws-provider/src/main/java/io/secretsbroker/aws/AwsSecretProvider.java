@@ -140,7 +140,12 @@ public final class AwsSecretProvider implements SecretProvider {
     sdkBuilds.incrementAndGet();
   }
 
-  /** The SDK client, rebuilt (with freshly resolved credentials) on the first call after a checkpoint. */
+  /**
+   * The SDK client, rebuilt (with freshly resolved credentials) on the first call after a checkpoint.
+   * After {@link #close()} there is none and none is rebuilt: the call fails with a
+   * {@link SecretsException}. (Through a client, the portable layer refuses calls after close
+   * before they get here.)
+   */
   private SecretsManagerClient client() {
     Sdk s = sdk;
     if (s != null) {
@@ -282,7 +287,6 @@ public final class AwsSecretProvider implements SecretProvider {
 
   /** One {@code GetSecretValue}; versionId and stageLabel may each be null. */
   SecretRecord get(String name, String versionId, String stageLabel) {
-    checkOpen(name);
     GetSecretValueRequest request = GetSecretValueRequest.builder()
         .secretId(name).versionId(versionId).versionStage(stageLabel).build();
     GetSecretValueResponse r;
@@ -321,7 +325,6 @@ public final class AwsSecretProvider implements SecretProvider {
 
   /** Reads one chunk; false when the role may not call BatchGetSecretValue at all. */
   private boolean batch(List<String> chunk, Map<String, SecretRecord> out) {
-    checkOpen(chunk.get(0));
     List<APIErrorType> failures = new ArrayList<>();
     String token = null;
     do {
@@ -394,7 +397,6 @@ public final class AwsSecretProvider implements SecretProvider {
           + " Secrets Manager stores at most " + MAX_VALUE_BYTES + " bytes per version. Nothing was written:"
           + " store a reference (for example an S3 object key) or split the value.");
     }
-    checkOpen(name);
     PutSecretValueRequest.Builder request = PutSecretValueRequest.builder()
         .secretId(name).clientRequestToken(clientRequestToken).versionStages(AWSPENDING);
     String text = Utf8.textOrNull(value);
@@ -438,7 +440,6 @@ public final class AwsSecretProvider implements SecretProvider {
     if (versionId.equals(currentVersionId)) {
       return;
     }
-    checkOpen(name);
     try {
       client().updateSecretVersionStage(b -> b.secretId(name).versionStage(AWSCURRENT)
           .moveToVersionId(versionId).removeFromVersionId(currentVersionId));
@@ -516,7 +517,6 @@ public final class AwsSecretProvider implements SecretProvider {
   public void discardPending(String name, String pendingVersionId) {
     SecretNames.validate(name);
     Objects.requireNonNull(pendingVersionId, "pendingVersionId");
-    checkOpen(name);
     try {
       client().updateSecretVersionStage(b -> b.secretId(name).versionStage(AWSPENDING)
           .removeFromVersionId(pendingVersionId));
@@ -594,13 +594,6 @@ public final class AwsSecretProvider implements SecretProvider {
   @Override
   public String toString() {
     return "AwsSecretProvider[" + id + ", stage=" + stage + "]";
-  }
-
-  private void checkOpen(String name) {
-    if (closed.get()) {
-      throw new SecretsException("Provider " + id + " is closed; secret '" + name + "' cannot be read through it."
-          + " Build a new client.");
-    }
   }
 
   private static SecretRecord record(String name, String versionId, String text, SdkBytes binary,

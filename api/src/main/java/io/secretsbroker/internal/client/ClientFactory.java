@@ -4,7 +4,9 @@ import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.SecretsClient;
 import io.secretsbroker.guard.Finding;
 import io.secretsbroker.internal.guard.RuntimeGuard;
+import io.secretsbroker.spi.AllowList;
 import io.secretsbroker.spi.AuditSink;
+import io.secretsbroker.spi.GuardCheck;
 import io.secretsbroker.spi.ProviderUri;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretsClientFactory;
@@ -17,6 +19,7 @@ import io.secretsbroker.internal.resilience.Resilience;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.Executor;
@@ -32,6 +35,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ClientFactory implements SecretsClientFactory {
   /** For {@link java.util.ServiceLoader}. */
   public ClientFactory() {}
+
+  @Override
+  public AllowList allowList(Map<String, String> properties) {
+    return Names.from(Settings.of(properties)).allowedNames();
+  }
+
+  @Override
+  public GuardCheck guardCheck(Map<String, String> settings) {
+    RuntimeGuard guard = RuntimeGuard.fromSettings(settings);
+    GuardCheck.Mode mode = GuardCheck.Mode.valueOf(guard.mode().name());
+    return new GuardCheck(mode, guard.reason(), mode == GuardCheck.Mode.OFF ? List.of() : guard.check());
+  }
+
+  @Override
+  public void registerKeys(String... keys) {
+    Settings.registerKeys(keys);
+  }
+
+  @Override
+  public Set<String> knownKeys() {
+    return Settings.knownKeys();
+  }
 
   @Override
   public SecretsClient build(SecretsClient.Builder builder) {

@@ -2,7 +2,6 @@ package io.secretsbroker.internal.client;
 
 import io.secretsbroker.CacheStats;
 import io.secretsbroker.ClientClosedException;
-import io.secretsbroker.RotationFailedException;
 import io.secretsbroker.Rotation;
 import io.secretsbroker.SecretNotAllowedException;
 import io.secretsbroker.SecretNotFoundException;
@@ -20,52 +19,46 @@ import io.secretsbroker.internal.observe.Audit;
 import io.secretsbroker.internal.observe.CacheEvents.Kind;
 import io.secretsbroker.internal.observe.CacheView;
 import io.secretsbroker.internal.observe.ClientEvents;
+import io.secretsbroker.internal.observe.Listeners;
 import io.secretsbroker.internal.resilience.Resilience;
-import io.secretsbroker.internal.rotate.Rotator;
+import io.secretsbroker.internal.rotate.RotationFlow;
 import io.secretsbroker.internal.rotate.StageCache;
 import io.secretsbroker.internal.snapshot.ProviderLifecycle;
 import io.secretsbroker.internal.snapshot.SnapshotResource;
-import io.secretsbroker.spi.AuditEvent.Outcome;
-import io.secretsbroker.spi.AuditEvent.Type;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretRecord;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link SecretsClient} behind every public entry point: the closed state, name resolution and
- * the allowlist, listeners, rotation, and the wiring of the flow
+ * The {@link SecretsClient} behind every public entry point, and the wiring of the flow
  * {@code client -> cache (internal.cache) -> resilience (internal.resilience) -> provider}, with
- * every step reported through {@link ClientEvents} (internal.observe).
+ * every step reported through {@link ClientEvents} (internal.observe). Each job lives with its
+ * package; this class keeps the reads and the closed state and delegates the rest:
  *
  * <ul>
  *   <li><b>Reads</b>: {@link #get} asks the {@link SecretCache} for a hit (no lock, no allocation);
- *       on a miss the name is validated, checked against {@code secrets.allow}, mapped to the
- *       provider-side name, and loaded once however many threads ask (single flight, see the cache's
- *       design note). Callers get {@linkplain SecretValue#view() views} of the cached value.
+ *       on a miss the name is validated, checked against {@code secrets.allow} ({@link Names}), mapped
+ *       to the provider-side name, and loaded once however many threads ask (single flight, see the
+ *       cache's design note). Callers get {@linkplain SecretValue#view() views} of the cached value.
+ *   <li><b>Batch</b>: {@link #values} and the cache's batch refresh are {@link BatchRead}.
  *   <li><b>Closed state</b>: one compare-and-set; the provider and the close hook run exactly once,
- *       and a load in flight at close is zeroed and fails with {@link ClientClosedException}.
- *   <li><b>Rotation</b>: {@link #rotate} is {@link Rotator}'s stage, apply, verify, promote
- *       (compare-and-set); PREVIOUS/PENDING reads are cached in a {@link StageCache}. A reload with a
- *       new version id announces it to listeners on the executor once it is cached; announcements
- *       are held back while the name rotates through this client, and {@code stats().rotations}
- *       counts what was delivered.
+ *       and a load in flight at close is zeroed and fails with {@link ClientClosedException}. The
+ *       driver sits behind a {@link ProviderHandle}: no driver call is made after close.
+ *   <li><b>Listeners</b>: {@link #onRotate} and the announcements of new versions are
+ *       {@link Listeners} (internal.observe); {@code stats().rotations} counts what was delivered.
+ *   <li><b>Rotation</b>: {@link #rotate} is {@link RotationFlow} (internal.rotate): stage, apply,
+ *       verify, promote (compare-and-set); PREVIOUS/PENDING reads are cached in a {@link StageCache}.
  *   <li><b>Snapshots</b>: registered with CRaC / SnapStart; the cache is wiped before a checkpoint.
  * </ul>
  * Thread-safe.
@@ -73,7 +66,7 @@ import org.slf4j.LoggerFactory;
 public final class DefaultSecretsClient implements SecretsClient, CacheView, SnapshotResource.Participant {
   private static final Logger log = LoggerFactory.getLogger(SecretsClient.class);
 
-  private final SecretProvider provider;
+  private final ProviderHandle provider; // the closed-state check before every driver call
   private final String providerId;
   private final Names names;
   private final Resilience resilience;
@@ -82,11 +75,10 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
   private final SecretCache secrets;
   private final SnapshotResource snapshot; // held strongly: the CRaC context holds it weakly
   private final Executor executor;
-  private final boolean nativeBatch; // the driver overrides fetchAll; else the batch fans out here
   private final Runnable onClose;
-  private final Map<String, List<Consumer<SecretValue>>> listeners = new ConcurrentHashMap<>();
-  private final Set<String> rotating = ConcurrentHashMap.newKeySet();
-  private final Rotator rotator;
+  private final Listeners listeners;
+  private final RotationFlow rotations;
+  private final BatchRead batch;
   private final StageCache stages; // PREVIOUS / PENDING reads, cached for refresh-after
   private volatile List<String> prefetched = List.of(); // secrets.prefetch, loaded again after a restore
   private volatile boolean closed; // set once, by compare-and-set through CLOSED
@@ -101,33 +93,26 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
     }
   }
 
-  DefaultSecretsClient(SecretProvider provider, Settings settings, Names names, Resilience resilience,
+  DefaultSecretsClient(SecretProvider driver, Settings settings, Names names, Resilience resilience,
       Audit audit, Clock clock, Ticker ticker, Executor executor, Runnable onClose) {
-    this.provider = provider;
-    this.providerId = provider.id();
+    this.provider = new ProviderHandle(driver);
+    this.providerId = driver.id();
     this.names = names;
     this.resilience = resilience;
     this.audit = audit;
     this.events = new ClientEvents(audit);
     this.executor = executor;
-    this.nativeBatch = ParallelFetch.nativeBatch(provider);
     this.onClose = onClose;
     CacheSettings cacheSettings = CacheSettings.from(settings);
     this.secrets = new SecretCache(cacheSettings, ticker, clock, executor, events, providerId);
-    this.rotator = new Rotator(provider, new Rotator.Calls() {
-      @Override
-      public <T> T read(java.util.function.Supplier<T> call) {
-        return resilience.read(call);
-      }
-
-      @Override
-      public <T> T write(java.util.function.Supplier<T> call) {
-        return resilience.write(call);
-      }
-    });
     this.stages = new StageCache(secrets::now, cacheSettings.refreshAfterNanos());
+    this.listeners = new Listeners(executor, events, SecretCache::safe);
+    this.rotations = new RotationFlow(provider, resilience, secrets, stages, listeners, audit);
+    // batch parallelism is decided by the driver itself: the handle always forwards fetchAll
+    this.batch = new BatchRead(provider, ParallelFetch.nativeBatch(driver), resilience, secrets, events,
+        this::resolve, executor);
     this.secrets.bind(n -> load(n, resolve(n, null), Kind.REFRESH, null), this::versionSeen);
-    this.secrets.bindBatch(this::reloadAll);
+    this.secrets.bindBatch(batch::reload);
     this.snapshot = SnapshotResource.register(this);
   }
 
@@ -226,19 +211,6 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
   }
 
   /**
-   * A batch refresh: the names' current versions in one provider batch (the store's own batch call
-   * where it has one, else parallel single reads), as fresh entries; not-found becomes a negative
-   * entry. Throws when the whole batch failed (the cache then keeps the old entries, stale).
-   */
-  private Map<String, Entry> reloadAll(List<String> batch) {
-    Map<String, Names.Target> targets = new LinkedHashMap<>();
-    for (String name : batch) {
-      targets.put(name, resolve(name, null));
-    }
-    return BatchLoad.reload(provider, resilience, secrets, events, targets, nativeBatch, executor);
-  }
-
-  /**
    * Loads the {@code secrets.prefetch} names in one batch (called once the client is built, and
    * again, never failing, after a checkpoint's restore). A failure is audited and logged, and the names load on
    * first use, unless {@code required}: then it is thrown.
@@ -259,10 +231,6 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
     }
   }
 
-  private Entry entryFor(String name, Names.Target target, SecretRecord record) {
-    return secrets.entryFor(name, target.field(), record);
-  }
-
   // ---------------------------------------------------------------- batch
 
   @Override
@@ -271,53 +239,7 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
     if (closed) {
       throw closedError();
     }
-    Set<String> wanted = new LinkedHashSet<>();
-    for (String name : requested) {
-      wanted.add(Objects.requireNonNull(name, "names contains null"));
-    }
-    Map<String, SecretValue> found = new LinkedHashMap<>();
-    Map<String, SecretCache.Claim> claims = new LinkedHashMap<>();
-    Map<String, Names.Target> owned = new LinkedHashMap<>();
-    String caller = events.callerIfAudited();
-    for (String name : wanted) {
-      Entry hit = secrets.hit(name);
-      if (hit != null) {
-        found.put(name, hit.value.view());
-        continue;
-      }
-      events.nameRead(name, caller);
-      Names.Target target = resolve(name, caller);
-      events.misses(1);
-      SecretCache.Claim claim = secrets.claim(name); // the futures get() uses: a cold get joins this batch
-      claims.put(name, claim);
-      if (claim.owned()) {
-        owned.put(name, target);
-      }
-    }
-    if (!owned.isEmpty()) {
-      BatchLoad.run(provider, resilience, secrets, events, owned, claims, caller, nativeBatch, executor);
-    }
-    List<String> missing = new ArrayList<>();
-    for (Map.Entry<String, SecretCache.Claim> c : claims.entrySet()) {
-      CompletableFuture<Entry> f = c.getValue().future();
-      Entry e = secrets.afterLoad(c.getKey(), f, f.join());
-      if (e.failure instanceof SecretNotFoundException) {
-        missing.add(c.getKey());
-        continue;
-      }
-      SecretCache.check(e); // a joined cold load that failed
-      if (c.getValue().owned()) {
-        secrets.changed(c.getKey(), c.getValue().expiredVersion(), e, caller);
-      }
-      found.put(c.getKey(), e.value.view());
-    }
-    if (!missing.isEmpty()) {
-      throw new SecretNotFoundException("Secrets not found in " + providerId + ": " + String.join(", ", missing)
-          + ". Check the names, secrets.env and secrets.name-template.");
-    }
-    Map<String, SecretValue> ordered = new LinkedHashMap<>();
-    wanted.forEach(n -> ordered.put(n, found.get(n)));
-    return ordered;
+    return batch.values(requested);
   }
 
   // ---------------------------------------------------------------- rotation
@@ -330,42 +252,13 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
       throw closedError();
     }
     resolve(name, null); // a malformed name or one outside secrets.allow is refused like a read
-    List<Consumer<SecretValue>> list = listeners.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>());
-    list.add(listener);
-    return () -> list.remove(listener);
+    return listeners.add(name, listener);
   }
 
   /** A reload now cached carries a new version: audit it, then tell the listeners. */
   private void versionSeen(String name, String previousVersion, Entry fresh, String caller) {
     events.versionSeen(name, fresh.versionId(), previousVersion, caller);
-    announce(name, fresh.value);
-  }
-
-  /**
-   * Tells the name's listeners about a new version, unless the name is being rotated (the
-   * rotation announces its outcome once). {@code stats().rotations} counts what is delivered here.
-   */
-  private void announce(String name, SecretValue value) {
-    if (rotating.contains(name)) {
-      return;
-    }
-    events.rotationDelivered();
-    List<Consumer<SecretValue>> list = listeners.get(name);
-    if (list == null) {
-      return;
-    }
-    for (Consumer<SecretValue> l : list) {
-      SecretValue view = value.view(); // each listener its own: one cannot wipe another's
-      executor.execute(() -> {
-        try {
-          l.accept(view);
-        } catch (RuntimeException | Error ex) {
-          StackTraceElement[] st = ex.getStackTrace();
-          log.warn("A rotation listener for secret '{}' threw {} at {}; other listeners are unaffected",
-              SecretCache.safe(name), ex.getClass().getName(), st.length > 0 ? st[0] : "?");
-        }
-      });
-    }
+    listeners.announce(name, fresh.value);
   }
 
   /**
@@ -382,32 +275,7 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
     String caller = audit.enabled() ? Audit.caller() : null;
     long start = System.nanoTime();
     Names.Target target = resolve(name, caller);
-    if (!rotating.add(name)) {
-      throw new RotationFailedException("Secret '" + name + "' is already being rotated by this client;"
-          + " wait for that rotation to finish.");
-    }
-    try {
-      Rotator.Outcome done = rotator.rotate(name, target.providerName(), target.field(), rotation);
-      Entry e = entryFor(name, target, done.promoted());
-      secrets.install(name, e);
-      stages.invalidate(name);
-      rotating.remove(name);
-      audit.event(Type.ROTATION_WRITTEN, name, e.versionId(), Outcome.OK, System.nanoTime() - start, caller,
-          null, "previous version " + done.previousVersionId() + (done.resumed() ? ", resumed pending" : ""));
-      announce(name, e.value);
-      return e.value.view(); // a view: the caller's wipe() never zeroes the cached copy
-    } catch (RotationFailedException ex) {
-      stages.invalidate(name);
-      audit.event(Type.ROTATION_WRITTEN, name, null, Outcome.FAILED, System.nanoTime() - start, caller,
-          ex.getCause() instanceof Exception why ? why : ex, "not promoted; see the exception for what was undone");
-      throw ex;
-    } catch (SecretsException ex) {
-      audit.event(Type.PROVIDER_FAILURE, name, null, Outcome.FAILED, System.nanoTime() - start, caller, ex,
-          "rotate");
-      throw ex;
-    } finally {
-      rotating.remove(name);
-    }
+    return rotations.rotate(name, target.providerName(), target.field(), rotation, caller, start);
   }
 
   // ---------------------------------------------------------------- the rest

@@ -2,8 +2,8 @@ package io.secretsbroker.internal.client;
 
 import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.SecretNotAllowedException;
-import io.secretsbroker.internal.AllowedNames;
 import io.secretsbroker.internal.Settings;
+import io.secretsbroker.spi.AllowList;
 import io.secretsbroker.spi.SecretNames;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -76,27 +76,7 @@ public final class Names {
     String prefix = template.substring(0, at).replace("{env}", envText);
     String suffix = template.substring(at + "{name}".length()).replace("{env}", envText);
 
-    Map<String, Target> aliases = new LinkedHashMap<>();
-    settings.aliases().forEach((alias, target) -> {
-      int hash = target.indexOf('#');
-      String providerName = hash < 0 ? target : target.substring(0, hash);
-      String field = hash < 0 ? null : target.substring(hash + 1);
-      if (field != null && field.isEmpty()) {
-        throw new ConfigurationException(Settings.ALIAS_PREFIX + alias + "=" + target
-            + " has an empty field after '#'. Write name#field, or drop the '#'.");
-      }
-      try {
-        SecretNames.validate(providerName);
-      } catch (RuntimeException e) {
-        throw new ConfigurationException(Settings.ALIAS_PREFIX + alias + ": " + e.getMessage(), e);
-      }
-      if (!providerName.startsWith(prefix)) {
-        throw new ConfigurationException(Settings.ALIAS_PREFIX + alias + "=" + target
-            + " points outside this environment's names (they start with '" + prefix
-            + "'). Environment isolation forbids it; point the alias at a secret of this environment.");
-      }
-      aliases.put(alias, new Target(providerName, field));
-    });
+    Map<String, Target> aliases = aliases(settings, prefix);
 
     Set<String> exact = new HashSet<>();
     List<String> prefixes = new ArrayList<>();
@@ -130,6 +110,32 @@ public final class Names {
     return new Names(prefix, suffix, Map.copyOf(aliases), Set.copyOf(exact), List.copyOf(prefixes), all);
   }
 
+  /** {@code secrets.alias.*}: each alias's provider-side name and field, inside the environment's prefix. */
+  private static Map<String, Target> aliases(Settings settings, String prefix) {
+    Map<String, Target> aliases = new LinkedHashMap<>();
+    settings.aliases().forEach((alias, target) -> {
+      int hash = target.indexOf('#');
+      String providerName = hash < 0 ? target : target.substring(0, hash);
+      String field = hash < 0 ? null : target.substring(hash + 1);
+      if (field != null && field.isEmpty()) {
+        throw new ConfigurationException(Settings.ALIAS_PREFIX + alias + "=" + target
+            + " has an empty field after '#'. Write name#field, or drop the '#'.");
+      }
+      try {
+        SecretNames.validate(providerName);
+      } catch (RuntimeException e) {
+        throw new ConfigurationException(Settings.ALIAS_PREFIX + alias + ": " + e.getMessage(), e);
+      }
+      if (!providerName.startsWith(prefix)) {
+        throw new ConfigurationException(Settings.ALIAS_PREFIX + alias + "=" + target
+            + " points outside this environment's names (they start with '" + prefix
+            + "'). Environment isolation forbids it; point the alias at a secret of this environment.");
+      }
+      aliases.put(alias, new Target(providerName, field));
+    });
+    return aliases;
+  }
+
   /** Whether the allowlist lets {@code name} through. */
   public boolean allowed(String name) {
     if (allowAll || allowExact.contains(name)) {
@@ -151,7 +157,7 @@ public final class Names {
    * The provider-side names the allowlist can reach: exact names (aliases resolved) and
    * {@code prefix*suffix} patterns. Used to generate cloud policies from the same configuration.
    */
-  public AllowedNames allowedNames() {
+  public AllowList allowedNames() {
     List<String> exact = new ArrayList<>();
     List<String> patterns = new ArrayList<>();
     if (allowAll) {
@@ -171,7 +177,7 @@ public final class Names {
         });
       }
     }
-    return new AllowedNames(List.copyOf(new java.util.LinkedHashSet<>(exact)), List.copyOf(patterns), allowAll,
+    return new AllowList(List.copyOf(new java.util.LinkedHashSet<>(exact)), List.copyOf(patterns), allowAll,
         prefix);
   }
 

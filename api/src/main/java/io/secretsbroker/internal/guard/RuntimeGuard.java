@@ -166,6 +166,11 @@ public final class RuntimeGuard {
     return mode;
   }
 
+  /** Why that mode: {@code secrets.guard=warn}, or which default applied. */
+  public String reason() {
+    return modeReason;
+  }
+
   /**
    * Inspects the environment and system properties and returns what it found, whatever the mode.
    * Locations are {@code env:NAME} and {@code sysprop:name}; values are masked.

@@ -116,38 +116,13 @@ public final class Rotator {
           + name + "' and promote it with a compare-and-set, so it cannot rotate it safely; nothing was"
           + " written. Rotate it with the store's own tooling, or use a provider that supports staging.");
     }
-    SecretRecord before;
-    try {
-      before = calls.read(() -> provider.fetch(providerName));
-    } catch (SecretNotFoundException nf) {
-      throw new SecretNotFoundException("Secret '" + name + "' does not exist in provider " + providerId
-          + ", so it cannot be rotated (rotation replaces a value, it never creates one). Create it with the"
-          + " store's own tooling first.", nf);
-    }
+    SecretRecord before = current(name, providerName);
     SecretRecord staged = null;
     try {
       String v = before.versionId();
       SecretValue current = SecretValue.of(name, copy(before));
-      boolean resumed = false;
-      SecretRecord found = pending(providerName);
-      if (found != null) {
-        String from = found.metadata().get(STAGED_FROM);
-        if (rotation.pending() == Rotation.Pending.RESUME && (from == null || from.equals(v))) {
-          staged = found;
-          resumed = true;
-          log.info("Rotation of secret '{}' resumes the pending version {} left by an earlier rotation", name,
-              found.versionId());
-        } else {
-          String stale = found.versionId();
-          Arrays.fill(found.value(), (byte) 0);
-          calls.write(() -> {
-            provider.discardPending(providerName, stale);
-            return null;
-          });
-          log.info("Rotation of secret '{}' discarded the pending version {} left by an earlier rotation", name,
-              stale);
-        }
-      }
+      staged = resumable(name, providerName, v, rotation);
+      boolean resumed = staged != null;
       if (staged == null) {
         byte[] next = candidate(name, providerName, field, current, rotation);
         try {
@@ -158,47 +133,105 @@ public final class Rotator {
       }
       SecretValue candidate = SecretValue.of(name, copy(staged));
       String pendingId = staged.versionId();
-      boolean applied = false;
-      String step = "verify";
-      try {
-        if (rotation.hasTarget()) {
-          step = "apply";
-          applied = true;
-          rotation.apply(candidate, current);
-          step = "verify";
-        }
-        rotation.verify(candidate);
-      } catch (Exception ex) {
-        String target = applied ? putBack(rotation, current, candidate, ex, "the previous value") : "";
-        String discarded = discard(providerName, pendingId, ex);
-        log.warn("Rotation of secret '{}' failed in {} ({}); the candidate was not promoted and the current"
-            + " version {} was never replaced", name, step, ex.getClass().getSimpleName(), v);
-        throw new RotationFailedException("Rotation of secret '" + name + "' failed in " + step + " ("
-            + ex.getClass().getSimpleName() + "): " + discarded + target + "; the current version " + v
-            + " was never replaced, so nothing was lost. Fix the target and rotate again.", ex);
-      }
-      SecretRecord promoted;
-      try {
-        promoted = calls.write(() -> provider.promote(providerName, pendingId, v));
-      } catch (RotationConflictException conflict) {
-        throw lost(name, providerName, rotation, current, candidate, applied, v, pendingId, conflict);
-      } catch (SecretsException unknown) {
-        promoted = settle(providerName, candidate);
-        if (promoted == null) {
-          String target = applied ? putBack(rotation, current, candidate, unknown, "the previous value") : "";
-          String discarded = discard(providerName, pendingId, unknown);
-          throw new RotationFailedException("Rotation of secret '" + name + "' could not promote the pending"
-              + " version " + pendingId + " (" + unknown.getClass().getSimpleName() + "): " + discarded + target
-              + "; the current version is still " + v + ". Rotate again once provider " + providerId
-              + " answers.", unknown);
-        }
-      }
-      return new Outcome(promoted, v, resumed);
+      boolean applied = applyAndVerify(name, providerName, rotation, current, candidate, v, pendingId);
+      return new Outcome(promote(name, providerName, rotation, current, candidate, applied, v, pendingId), v,
+          resumed);
     } finally {
       Arrays.fill(before.value(), (byte) 0);
       if (staged != null) {
         Arrays.fill(staged.value(), (byte) 0);
       }
+    }
+  }
+
+  /** The current version the rotation starts from; a missing secret cannot be rotated. */
+  private SecretRecord current(String name, String providerName) {
+    try {
+      return calls.read(() -> provider.fetch(providerName));
+    } catch (SecretNotFoundException nf) {
+      throw new SecretNotFoundException("Secret '" + name + "' does not exist in provider " + providerId
+          + ", so it cannot be rotated (rotation replaces a value, it never creates one). Create it with the"
+          + " store's own tooling first.", nf);
+    }
+  }
+
+  /**
+   * A pending version left by an earlier rotation: returned when the rotation resumes it (it was
+   * staged from the current version {@code v}), else discarded (null is returned). Null when none.
+   */
+  private SecretRecord resumable(String name, String providerName, String v, Rotation rotation) {
+    SecretRecord found = pending(providerName);
+    if (found == null) {
+      return null;
+    }
+    String from = found.metadata().get(STAGED_FROM);
+    if (rotation.pending() == Rotation.Pending.RESUME && (from == null || from.equals(v))) {
+      log.info("Rotation of secret '{}' resumes the pending version {} left by an earlier rotation", name,
+          found.versionId());
+      return found;
+    }
+    String stale = found.versionId();
+    Arrays.fill(found.value(), (byte) 0);
+    calls.write(() -> {
+      provider.discardPending(providerName, stale);
+      return null;
+    });
+    log.info("Rotation of secret '{}' discarded the pending version {} left by an earlier rotation", name,
+        stale);
+    return null;
+  }
+
+  /**
+   * The target's apply (when there is a target) and the verify of the candidate; returns whether
+   * apply ran. On failure the target gets the previous value back, the pending version is discarded
+   * and a {@link RotationFailedException} names the step.
+   */
+  private boolean applyAndVerify(String name, String providerName, Rotation rotation, SecretValue current,
+      SecretValue candidate, String v, String pendingId) {
+    boolean applied = false;
+    String step = "verify";
+    try {
+      if (rotation.hasTarget()) {
+        step = "apply";
+        applied = true;
+        rotation.apply(candidate, current);
+        step = "verify";
+      }
+      rotation.verify(candidate);
+      return applied;
+    } catch (Exception ex) {
+      String target = applied ? putBack(rotation, current, candidate, ex, "the previous value") : "";
+      String discarded = discard(providerName, pendingId, ex);
+      log.warn("Rotation of secret '{}' failed in {} ({}); the candidate was not promoted and the current"
+          + " version {} was never replaced", name, step, ex.getClass().getSimpleName(), v);
+      throw new RotationFailedException("Rotation of secret '" + name + "' failed in " + step + " ("
+          + ex.getClass().getSimpleName() + "): " + discarded + target + "; the current version " + v
+          + " was never replaced, so nothing was lost. Fix the target and rotate again.", ex);
+    }
+  }
+
+  /**
+   * Promotes the pending version with a compare-and-set on {@code v}. A lost race is
+   * {@link #lost}; an unknown outcome is settled by reading the current version back, and undone
+   * when the candidate did not become current.
+   */
+  private SecretRecord promote(String name, String providerName, Rotation rotation, SecretValue current,
+      SecretValue candidate, boolean applied, String v, String pendingId) {
+    try {
+      return calls.write(() -> provider.promote(providerName, pendingId, v));
+    } catch (RotationConflictException conflict) {
+      throw lost(name, providerName, rotation, current, candidate, applied, v, pendingId, conflict);
+    } catch (SecretsException unknown) {
+      SecretRecord promoted = settle(providerName, candidate);
+      if (promoted == null) {
+        String target = applied ? putBack(rotation, current, candidate, unknown, "the previous value") : "";
+        String discarded = discard(providerName, pendingId, unknown);
+        throw new RotationFailedException("Rotation of secret '" + name + "' could not promote the pending"
+            + " version " + pendingId + " (" + unknown.getClass().getSimpleName() + "): " + discarded + target
+            + "; the current version is still " + v + ". Rotate again once provider " + providerId
+            + " answers.", unknown);
+      }
+      return promoted;
     }
   }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.secretsbroker.ConfigurationException;
-import io.secretsbroker.internal.AllowedNames;
+import io.secretsbroker.spi.AllowList;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +36,7 @@ import java.util.Map;
  *       provider's rule, {@code /} as {@code -}); prefix patterns are refused like Azure's.
  * </ul>
  * Names go through the same {@code secrets.env}, {@code secrets.name-template} and
- * {@code secrets.alias.*} rules as the client ({@link AllowedNames}). An unrestricted allowlist
+ * {@code secrets.alias.*} rules as the client ({@link AllowList}). An unrestricted allowlist
  * outside an environment prefix is refused: it would grant every secret of the account.
  *
  * <p>Stateless and thread-safe. Failures are {@link ConfigurationException}s saying what to pass.
@@ -67,7 +67,7 @@ public final class PolicyGenerator {
 
   /** Generates the policy document for {@code request}. */
   public static String generate(PolicyRequest request) {
-    AllowedNames names = AllowedNames.from(request.clientProperties());
+    AllowList names = AllowList.from(request.clientProperties());
     return switch (request.cloud()) {
       case AWS -> aws(names, request.region(), request.account(), request.batch());
       case VAULT -> vault(names, request.mount());
@@ -78,7 +78,7 @@ public final class PolicyGenerator {
   }
 
   /** The IAM policy JSON. {@code region} and {@code account} default to {@code *} when null. */
-  public static String aws(AllowedNames names, String region, String account, boolean batch) {
+  public static String aws(AllowList names, String region, String account, boolean batch) {
     requireBounded(names);
     String r = region == null ? "*" : region;
     String a = account == null ? "*" : account;
@@ -113,7 +113,7 @@ public final class PolicyGenerator {
    * to {@code *}; {@code kmsKey} (a key id, key ARN, alias or alias ARN) adds {@code kms:Decrypt}
    * on that key, or null for none (the AWS managed {@code aws/ssm} key needs no grant).
    */
-  public static String ssm(AllowedNames names, String region, String account, String kmsKey) {
+  public static String ssm(AllowList names, String region, String account, String kmsKey) {
     requireBounded(names);
     String r = region == null ? "*" : region;
     String a = account == null ? "*" : account;
@@ -169,7 +169,7 @@ public final class PolicyGenerator {
   }
 
   /** The Vault HCL policy; {@code mount} defaults to {@code secret}. */
-  public static String vault(AllowedNames names, String mount) {
+  public static String vault(AllowList names, String mount) {
     requireBounded(names);
     String m = mount == null ? "secret" : trimSlashes(mount);
     StringBuilder out = new StringBuilder("# Secrets Broker: read-only access to exactly the allowed secrets\n");
@@ -196,7 +196,7 @@ public final class PolicyGenerator {
    * {@code resourceGroup} default to {@code $SUBSCRIPTION_ID} and {@code $RESOURCE_GROUP}; the
    * assignee is always {@code $PRINCIPAL_ID} (the function's managed identity).
    */
-  public static String azure(AllowedNames names, String vault, String subscription, String resourceGroup) {
+  public static String azure(AllowList names, String vault, String subscription, String resourceGroup) {
     if (vault == null || vault.isBlank()) {
       throw new ConfigurationException("--vault is required for Azure: the Key Vault name (my-vault or"
           + " my-vault.vault.azure.net).");
@@ -252,7 +252,7 @@ public final class PolicyGenerator {
    * @throws ConfigurationException for prefix patterns, a name the gcp rule cannot spell, or two
    *     allowed names that spell the same secret
    */
-  public static String gcp(AllowedNames names, String project, String location) {
+  public static String gcp(AllowList names, String project, String location) {
     if (!names.patterns().isEmpty()) {
       throw new ConfigurationException("Secret-level IAM bindings cannot match a name prefix ("
           + String.join(", ", names.patterns()) + "). List each secret in --allow, or bind " + GCP_ROLE + " on the"
@@ -297,7 +297,7 @@ public final class PolicyGenerator {
     return out.toString();
   }
 
-  private static void requireBounded(AllowedNames names) {
+  private static void requireBounded(AllowList names) {
     if (names.everything() && names.envPrefix().isEmpty()) {
       throw new ConfigurationException("secrets.allow is unset or '*' and no secrets.env confines the names: the"
           + " policy would grant every secret of the account. Pass --allow with the names the function reads"

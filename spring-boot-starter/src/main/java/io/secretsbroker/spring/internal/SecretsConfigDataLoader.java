@@ -4,7 +4,7 @@ import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.SecretsException;
 import java.util.List;
 import io.secretsbroker.guard.Finding;
-import io.secretsbroker.internal.guard.RuntimeGuard;
+import io.secretsbroker.spi.GuardCheck;
 import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.springframework.boot.context.config.ConfigData;
@@ -71,11 +71,11 @@ public final class SecretsConfigDataLoader implements ConfigDataLoader<SecretsCo
    * here through the deferred log (variable and rule, never any part of the value).
    */
   private void reportGuardWarnings(Map<String, String> settings) {
-    RuntimeGuard guard = RuntimeGuard.fromSettings(settings);
-    if (guard.mode() != RuntimeGuard.Mode.WARN) {
+    GuardCheck guard = GuardCheck.of(settings);
+    if (guard.mode() != GuardCheck.Mode.WARN) {
       return;
     }
-    for (Finding f : guard.check()) {
+    for (Finding f : guard.findings()) {
       log.warn("Secrets guard (" + guard + "): " + f.location() + " holds a secret [" + f.ruleId() + "]. " + f.fix());
     }
   }

@@ -1,7 +1,7 @@
 package io.secretsbroker.spring.internal;
 
 import io.secretsbroker.SecretsException;
-import io.secretsbroker.internal.Settings;
+import io.secretsbroker.spi.Configuration;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,7 +32,7 @@ public final class SecretsWatcher implements SmartInitializingSingleton, Disposa
   public SecretsWatcher(SecretsRuntime runtime, String interval) {
     this.runtime = runtime;
     this.interval = interval == null || interval.isBlank() ? Duration.ofMinutes(1)
-        : interval.strip().equalsIgnoreCase("off") ? null : Settings.parseDuration(SpringSettings.WATCH_INTERVAL, interval);
+        : interval.strip().equalsIgnoreCase("off") ? null : Configuration.parseDuration(SpringSettings.WATCH_INTERVAL, interval);
   }
 
   /** The interval, or null when watching is off. */

@@ -1,6 +1,6 @@
 package io.secretsbroker.spring.internal;
 
-import io.secretsbroker.internal.Settings;
+import io.secretsbroker.spi.Configuration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,14 +36,14 @@ public final class SpringSettings {
       DATASOURCE_PASSWORD_FIELD, WATCH_INTERVAL);
 
   static {
-    Settings.registerKeys(SPRING_KEYS.toArray(String[]::new));
+    Configuration.registerKeys(SPRING_KEYS.toArray(String[]::new));
   }
 
   private SpringSettings() {}
 
   /** Every key the starter and the client accept (aliases aside). */
   public static Set<String> knownKeys() {
-    return Settings.knownKeys();
+    return Configuration.knownKeys();
   }
 
   /**
@@ -59,7 +59,7 @@ public final class SpringSettings {
     Map<String, String> all = binder.bind("secrets", Bindable.mapOf(String.class, String.class)).orElse(Map.of());
     for (Map.Entry<String, String> e : all.entrySet()) {
       String key = "secrets." + e.getKey();
-      if (key.startsWith(Settings.ALIAS_PREFIX)) {
+      if (key.startsWith(Configuration.ALIAS_PREFIX)) {
         out.put(key, e.getValue());
         continue;
       }
@@ -74,9 +74,9 @@ public final class SpringSettings {
   private static boolean matchesKnown(String key, Set<String> known) {
     ConfigurationPropertyName name = ConfigurationPropertyName.isValid(key) ? ConfigurationPropertyName.of(key)
         : ConfigurationPropertyName.adapt(key, '.');
-    String env = Settings.toEnvName(key);
+    String env = Configuration.toEnvName(key);
     for (String k : known) {
-      if (ConfigurationPropertyName.of(k).equals(name) || Settings.toEnvName(k).equals(env)) {
+      if (ConfigurationPropertyName.of(k).equals(name) || Configuration.toEnvName(k).equals(env)) {
         return true;
       }
     }
@@ -84,7 +84,7 @@ public final class SpringSettings {
   }
 
   private static boolean fromEnvironment(String key) {
-    return System.getenv(Settings.toEnvName(key)) != null
+    return System.getenv(Configuration.toEnvName(key)) != null
         || System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_')) != null;
   }
 }

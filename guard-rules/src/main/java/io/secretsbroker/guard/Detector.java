@@ -536,6 +536,8 @@ public final class Detector {
 
   private static final Pattern IDENTIFIER_LIKE = Pattern.compile(
       "[a-z]+(?:[A-Z][a-z]+)*|[A-Z][a-z]+(?:[A-Z][a-z]+)*|[A-Z]+(?:_[A-Z]+)*|[a-z]+(?:[_.-][a-z]+)*"
+          // HTTP header names: Access-Control-Allow-Credentials, Sec-Token-Binding, X-Auth-Token
+          + "|[A-Z][a-z]*(?:-[A-Z][a-z]+)+"
           + "|[A-Za-z_$][A-Za-z0-9_$]*(?:\\.[A-Za-z_$][A-Za-z0-9_$]*)+");
   private static final Pattern NOT_SECRET_SHAPE = Pattern.compile(
       "[-+]?[0-9]+(?:\\.[0-9]+)?[a-zA-Z]{0,2}|P(?:T?[0-9]+[HMSD])+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
@@ -644,7 +646,9 @@ public final class Detector {
     }
     String lower = tail.toLowerCase(Locale.ROOT);
     if (lower.contains("example") || lower.contains("xxxx") || lower.contains("0000000") || lower.contains("sample")
-        || lower.contains("dummy") || lower.contains("placeholder") || lower.contains("redacted")) {
+        || lower.contains("dummy") || lower.contains("placeholder") || lower.contains("redacted")
+        // the keyboard runs documentation fills a token's shape with (RGAPI-01234567-89ab-cdef-...)
+        || lower.contains("01234567") || lower.contains("abcdef0") || lower.contains("89abcdef")) {
       return false;
     }
     return distinctChars(tail) >= Math.min(8, Math.max(3, tail.length() / 3));

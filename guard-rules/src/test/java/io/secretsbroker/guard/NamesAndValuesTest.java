@@ -49,6 +49,14 @@ class NamesAndValuesTest {
   }
 
   @Test
+  void scanAssignment_httpHeaderName_isAnIdentifier() {
+    assertThat(assigned("ACCESS_CONTROL_ALLOW_CREDENTIALS", "Access-Control-Allow-Credentials")).isEmpty();
+    assertThat(assigned("SEC_TOKEN_BINDING", "Sec-Token-Binding")).isEmpty();
+    assertThat(assigned("AUTH_TOKEN_HEADER", "X-Auth-Token")).isEmpty();
+    assertThat(assigned("authToken", PW)).containsExactly("generic-secret");
+  }
+
+  @Test
   void wellKnownFakes_fromAnalyzersSamples_notReported() {
     assertThat(detector.scanText("\"user=admin&password=Password123\"")).isEmpty(); // secrets-guard:allow fake values the rule under test must judge
     assertThat(assigned("secret", "Secret_0213456789021345678")).isEmpty();

@@ -43,7 +43,8 @@ public final class Detector {
     List<FormatRule> rules = new ArrayList<>(List.of(
         new FormatRule(Rule.AWS_ACCESS_KEY_ID,
             Pattern.compile("(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Za-z0-9])"),
-            1, exact("AKIA", "ASIA", "ABIA", "ACCA", "A3T"), (t, m) -> looksRandom(m.group(1).substring(4))),
+            1, exact("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
+            (t, m) -> looksRandom(m.group(1).substring(4)) && !inPresignedUrl(t, m.start(1))),
         new FormatRule(Rule.AWS_SECRET_ACCESS_KEY,
             Pattern.compile("(?i:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key|aws_?secret)"
                 + "[\"']?\\s*(?:=>|=|:|,)\\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"),
@@ -536,6 +537,8 @@ public final class Detector {
 
   private static final Pattern IDENTIFIER_LIKE = Pattern.compile(
       "[a-z]+(?:[A-Z][a-z]+)*|[A-Z][a-z]+(?:[A-Z][a-z]+)*|[A-Z]+(?:_[A-Z]+)*|[a-z]+(?:[_.-][a-z]+)*"
+          // HTTP header names: Access-Control-Allow-Credentials, Sec-Token-Binding, X-Auth-Token
+          + "|[A-Z][a-z]*(?:-[A-Z][a-z]+)+"
           + "|[A-Za-z_$][A-Za-z0-9_$]*(?:\\.[A-Za-z_$][A-Za-z0-9_$]*)+");
   private static final Pattern NOT_SECRET_SHAPE = Pattern.compile(
       "[-+]?[0-9]+(?:\\.[0-9]+)?[a-zA-Z]{0,2}|P(?:T?[0-9]+[HMSD])+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
@@ -644,10 +647,22 @@ public final class Detector {
     }
     String lower = tail.toLowerCase(Locale.ROOT);
     if (lower.contains("example") || lower.contains("xxxx") || lower.contains("0000000") || lower.contains("sample")
-        || lower.contains("dummy") || lower.contains("placeholder") || lower.contains("redacted")) {
+        || lower.contains("dummy") || lower.contains("placeholder") || lower.contains("redacted")
+        // the keyboard runs documentation fills a token's shape with (RGAPI-01234567-89ab-cdef-...)
+        || lower.contains("01234567") || lower.contains("abcdef0") || lower.contains("89abcdef")) {
       return false;
     }
     return distinctChars(tail) >= Math.min(8, Math.max(3, tail.length() / 3));
+  }
+
+  /**
+   * An access key id as the credential parameter of a pre-signed S3 URL ({@code AWSAccessKeyId=},
+   * {@code X-Amz-Credential=}): the URL is made to be shared, its signature expires, and the key
+   * id alone grants nothing; the secret key never appears in it.
+   */
+  private static boolean inPresignedUrl(CharSequence t, int at) {
+    String before = t.subSequence(Math.max(0, at - 17), at).toString();
+    return before.endsWith("AWSAccessKeyId=") || before.endsWith("X-Amz-Credential=");
   }
 
   private static boolean isAwsSecretShape(String v) {

@@ -30,7 +30,8 @@ final class TokenFormats {
 
   static List<FormatRule> rules() {
     return List.of(
-        new FormatRule(Rule.SENDGRID_KEY, Pattern.compile(B + "(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})" + E), 1,
+        // SendGrid documents SG.<22>.<43>; keys with a shorter id part (20) are in circulation, so 16-32 / 40-50
+        new FormatRule(Rule.SENDGRID_KEY, Pattern.compile(B + "(SG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{40,50})" + E), 1,
             exact("SG."), (t, m) -> random(m.group(1).substring(3))),
         new FormatRule(Rule.ANTHROPIC_KEY,
             Pattern.compile(B + "(sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA)" + E), 1, exact("sk-ant-"),
@@ -138,7 +139,45 @@ final class TokenFormats {
                 + "([A-Za-z0-9]{24})(?![A-Za-z0-9])"), 1, anyCase("atlassian", "jira", "confluence"),
             (t, m) -> random(m.group(1)) && mixed(m.group(1))),
         new FormatRule(Rule.STRIPE_WEBHOOK_SECRET, Pattern.compile(B + "(whsec_[A-Za-z0-9]{32,64})(?![A-Za-z0-9])"), 1,
-            exact("whsec_"), (t, m) -> random(m.group(1).substring(6)) && mixed(m.group(1).substring(6))));
+            exact("whsec_"), (t, m) -> random(m.group(1).substring(6)) && mixed(m.group(1).substring(6))),
+        prefixed(Rule.SONARQUBE_TOKEN, "(sq[upa]_[0-9a-f]{40})", "squ_", "sqp_", "sqa_"),
+        prefixed(Rule.GRAFANA_TOKEN, "(glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[0-9a-fA-F]{8})", "glc_", "glsa_"),
+        prefixed(Rule.FIGMA_TOKEN, "(figd_[A-Za-z0-9_-]{38,44})", "figd_"),
+        prefixed(Rule.PLANETSCALE_TOKEN, "(pscale_(?:pw|tkn|oauth)_[A-Za-z0-9_.-]{32,64})", "pscale_"),
+        prefixed(Rule.SHIPPO_TOKEN, "(shippo_(?:live|test)_[0-9a-f]{40})", "shippo_"),
+        prefixed(Rule.MAILGUN_KEY, "(key-[0-9a-f]{32})", "key-"),
+        prefixed(Rule.RIOT_API_KEY, "(RGAPI-" + UUID + ")", "RGAPI-"),
+        prefixed(Rule.ADAFRUIT_IO_KEY, "(aio_[A-Za-z0-9]{28})", "aio_"),
+        prefixed(Rule.UBIDOTS_TOKEN, "(BBFF-[A-Za-z0-9]{30})", "BBFF-"),
+        prefixed(Rule.ZUPLO_KEY, "(zpka_[0-9a-f]{32}_[0-9a-f]{8})", "zpka_"),
+        prefixed(Rule.FCM_SERVER_KEY, "(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})", "APA91b").back(12),
+        new FormatRule(Rule.POSTMARK_TOKEN, Pattern.compile("(?i:postmark)" + NEXT_TO + "(" + UUID + ")(?![A-Za-z0-9-])"),
+            1, anyCase("postmark"), (t, m) -> random(m.group(1))));
+  }
+
+  /**
+   * A token whose vendor prefix alone identifies it: the prefix, a random part of the documented
+   * length and alphabet (not a word, a run or a placeholder, and with letters and digits), and no
+   * token character on either side.
+   */
+  private static FormatRule prefixed(Rule rule, String group, String... anchors) {
+    return new FormatRule(rule, Pattern.compile(B + group + E), 1, exact(anchors), (t, m) -> {
+      String token = m.group(1);
+      String tail = token.substring(Math.min(token.length(), prefixLength(token)));
+      return random(tail) && mixed(tail);
+    });
+  }
+
+  /** The vendor prefix: up to and including the last separator among the first 14 characters. */
+  private static int prefixLength(String token) {
+    int end = 0;
+    for (int i = 0; i < Math.min(token.length(), 14); i++) {
+      char c = token.charAt(i);
+      if (c == '_' || c == '-' || c == ':') {
+        end = i + 1;
+      }
+    }
+    return end;
   }
 
   /** The first base64 characters of a value, line breaks removed, whole quanta only. */

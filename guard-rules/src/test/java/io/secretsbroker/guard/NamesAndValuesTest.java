@@ -49,6 +49,31 @@ class NamesAndValuesTest {
   }
 
   @Test
+  void scanAssignment_httpHeaderName_isAnIdentifier() {
+    assertThat(assigned("ACCESS_CONTROL_ALLOW_CREDENTIALS", "Access-Control-Allow-Credentials")).isEmpty();
+    assertThat(assigned("SEC_TOKEN_BINDING", "Sec-Token-Binding")).isEmpty();
+    assertThat(assigned("AUTH_TOKEN_HEADER", "X-Auth-Token")).isEmpty();
+    assertThat(assigned("authToken", PW)).containsExactly("generic-secret");
+  }
+
+  @Test
+  void awsKeyId_inPresignedUrl_notReported_elsewhereReported() {
+    String id = "AK" + "IA" + "QZ4RT7WX2NB5KM3P"; // secrets-guard:allow fake key id the pre-signed URL rule under test must judge
+    assertThat(detector.scanText("https://b.s3.amazonaws.com/f.jpg?AWSAccessKeyId=" + id + "&Expires=1&Signature=x"))
+        .isEmpty();
+    assertThat(detector.scanText("?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + id + "%2F20381216%2Fus")).isEmpty();
+    assertThat(detector.scanText("aws_access_key_id = " + id)).extracting(d -> d.rule().id())
+        .containsExactly("aws-access-key-id");
+  }
+
+  @Test
+  void methodSelectorsInQueries_notQueryCredentials() {
+    // auth= and credential= in a provider URL pick a login method, they hold no secret
+    assertThat(detector.scanText("\"vault://vault.internal?auth=aws&role=orders\"")).isEmpty();
+    assertThat(detector.scanText("\"azure://vault?credential=managed-identity&client=x\"")).isEmpty();
+  }
+
+  @Test
   void wellKnownFakes_fromAnalyzersSamples_notReported() {
     assertThat(detector.scanText("\"user=admin&password=Password123\"")).isEmpty(); // secrets-guard:allow fake values the rule under test must judge
     assertThat(assigned("secret", "Secret_0213456789021345678")).isEmpty();

@@ -40,7 +40,13 @@ class TokenFormatsTest {
         new Case("slack-token", VendorTokens::slackBot), new Case("slack-token", VendorTokens::slackUser),
         new Case("slack-token", VendorTokens::slackApp), new Case("slack-token", VendorTokens::slackConfig),
         new Case("github-token", VendorTokens::githubWithChecksum), new Case("npm-token", VendorTokens::npmWithChecksum),
-        new Case("pkcs12", VendorTokens::pkcs12Base64));
+        new Case("pkcs12", VendorTokens::pkcs12Base64), new Case("sonarqube-token", VendorTokens::sonarqube),
+        new Case("grafana-token", VendorTokens::grafanaServiceAccount), new Case("figma-token", VendorTokens::figma),
+        new Case("planetscale-token", VendorTokens::planetscale), new Case("shippo-token", VendorTokens::shippo),
+        new Case("mailgun-key", VendorTokens::mailgun), new Case("riot-api-key", VendorTokens::riot),
+        new Case("adafruit-io-key", VendorTokens::adafruit), new Case("ubidots-token", VendorTokens::ubidots),
+        new Case("zuplo-key", VendorTokens::zuplo), new Case("postmark-token", VendorTokens::postmark),
+        new Case("fcm-server-key", VendorTokens::fcm));
   }
 
   @ParameterizedTest
@@ -73,6 +79,17 @@ class TokenFormatsTest {
     assertThat(detector.scanText("SLACK=xoxp-0000000000-0000000000-####")).isEmpty();
     assertThat(detector.scanText("xoxe.xoxp-1-RANDOMSTRINGHERE")).isEmpty();
     assertThat(detector.scanText("xoxb-your-bot-token-here")).isEmpty();
+  }
+
+  @Test
+  void prefixedVendors_placeholdersAndWords_notReported() {
+    assertThat(detector.scanText("sonar.login=" + VendorTokens.p("sq", "p_") + "0".repeat(40))).isEmpty();
+    assertThat(detector.scanText("MAILGUN=" + VendorTokens.p("ke", "y-") + "x".repeat(32))).isEmpty();
+    assertThat(detector.scanText("api key-management-service-configuration")).isEmpty();
+    assertThat(detector.scanText("token: " + VendorTokens.p("fi", "gd_") + "your_personal_access_token_here_abcdefgh"))
+        .isEmpty();
+    assertThat(detector.scanText("POSTMARK_API_TEST")).isEmpty();
+    assertThat(detector.scanText("api = " + VendorTokens.p("RG", "API-") + "01234567-89ab-cdef-0123-456789abcdef")).isEmpty();
   }
 
   @Test

@@ -243,4 +243,53 @@ final class VendorTokens {
     System.arraycopy(body, 0, der, 8, body.length);
     return Base64.getEncoder().encodeToString(der);
   }
+
+  // issue 15, second pass: vendors whose documented prefix alone identifies the token
+  String sonarqube() {
+    return p("sq", "p_") + pick(HEX, 40);
+  }
+
+  String grafanaServiceAccount() {
+    return p("gl", "sa_") + pick(ALNUM, 32) + "_" + pick(HEX, 8);
+  }
+
+  String figma() {
+    return p("fi", "gd_") + pick(URLSAFE, 40);
+  }
+
+  String planetscale() {
+    return p("pscale", "_pw_") + pick(URLSAFE, 43);
+  }
+
+  String shippo() {
+    return p("shippo", "_live_") + pick(HEX, 40);
+  }
+
+  String mailgun() {
+    return p("ke", "y-") + pick(HEX, 32);
+  }
+
+  String riot() {
+    return p("RG", "API-") + uuid();
+  }
+
+  String adafruit() {
+    return p("ai", "o_") + pick(ALNUM, 28);
+  }
+
+  String ubidots() {
+    return p("BB", "FF-") + pick(ALNUM, 30);
+  }
+
+  String zuplo() {
+    return p("zp", "ka_") + pick(HEX, 32) + "_" + pick(HEX, 8);
+  }
+
+  String postmark() {
+    return "POSTMARK_SERVER_TOKEN=" + uuid();
+  }
+
+  String fcm() {
+    return "AAAA" + pick(URLSAFE, 7) + p(":APA", "91b") + pick(URLSAFE, 134);
+  }
 }

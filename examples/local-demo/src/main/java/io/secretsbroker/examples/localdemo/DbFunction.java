@@ -20,7 +20,10 @@ public final class DbFunction {
 
   public Response handle(String requestId) {
     String password = Secrets.get("db");
-    // a real function would open its connection pool with the password here
+    // a real function would open its connection pool with the password here; it refuses an empty one
+    if (password.isEmpty()) {
+      throw new IllegalStateException("secret 'db' is empty: the function cannot log in with it");
+    }
     return new Response(requestId, Secrets.value("db").versionId());
   }
 }

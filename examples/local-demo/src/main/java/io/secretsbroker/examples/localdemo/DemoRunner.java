@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -42,8 +43,9 @@ public final class DemoRunner {
   private final PrintStream out;
   private final DbFunction function = new DbFunction();
   private final long startNanos = System.nanoTime();
-  private int invocations;
-  private int failures;
+  // one thread runs the demo; atomics so the counters stay right if a listener or check reads them
+  private final AtomicInteger invocations = new AtomicInteger();
+  private final AtomicInteger failures = new AtomicInteger();
 
   private DemoRunner(Path file, PrintStream out) {
     this.file = file;
@@ -126,21 +128,21 @@ public final class DemoRunner {
     });
     writeAtomically(entry(SECOND_PASSWORD, 2));
     out.println("   (file rewritten: dev/db = ****, version 2)");
-    int failedBefore = failures;
+    int failedBefore = failures.get();
     boolean rotationSeen = invokeUntil(() -> rotated.getCount() == 0 && lastVersion.equals(newVersion), 30);
     out.printf(Locale.ROOT, "   rotation %s without a restart; %d failed invocations during it%n%n",
-        rotationSeen ? "picked up" : "NOT picked up", failures - failedBefore);
+        rotationSeen ? "picked up" : "NOT picked up", failures.get() - failedBefore);
 
     out.println("4. Outage: the secrets file is corrupted (as if a bad deploy broke the store)");
     Files.writeString(file, "{ \"dev/db\": ", StandardCharsets.UTF_8);
     out.println("   (file now holds malformed JSON; every provider read fails)");
-    failedBefore = failures;
+    failedBefore = failures.get();
     long staleBefore = Secrets.client().stats().staleServed();
     boolean staleServed = invokeUntil(() -> Secrets.client().stats().staleServed() >= staleBefore + 5, 60);
     s = Secrets.client().stats();
     out.printf(Locale.ROOT, "   background refresh failed (%d load failures); the last good version was served"
         + " from cache %d times; %d failed invocations%n%n", s.loadFailures(), s.staleServed() - staleBefore,
-        failures - failedBefore);
+        failures.get() - failedBefore);
 
     out.println("5. Recovery: the file is repaired; the next background refresh succeeds");
     long loadsBefore = Secrets.client().stats().loads();
@@ -152,8 +154,9 @@ public final class DemoRunner {
     out.println("6. Final stats()");
     out.printf(Locale.ROOT, "   hits=%d misses=%d loads=%d loadFailures=%d staleServed=%d rotations=%d%n", s.hits(),
         s.misses(), s.loads(), s.loadFailures(), s.staleServed(), s.rotations());
-    out.printf(Locale.ROOT, "Done in %.1f s: %d invocations, %d failed.%n", seconds(), invocations, failures);
-    return new Summary(invocations, failures, s, rotationSeen, staleServed, recovered);
+    out.printf(Locale.ROOT, "Done in %.1f s: %d invocations, %d failed.%n", seconds(), invocations.get(),
+        failures.get());
+    return new Summary(invocations.get(), failures.get(), s, rotationSeen, staleServed, recovered);
   }
 
   private String lastVersion = "";
@@ -172,10 +175,10 @@ public final class DemoRunner {
   }
 
   private void invoke(String note) {
-    invocations++;
+    int n = invocations.incrementAndGet();
     long t0 = System.nanoTime();
     try {
-      DbFunction.Response r = function.handle("req-" + invocations);
+      DbFunction.Response r = function.handle("req-" + n);
       double ms = (System.nanoTime() - t0) / 1e6;
       String version = String.valueOf(r.passwordVersion());
       String change = lastVersion.isEmpty() || lastVersion.equals(version) ? "" : "  <- new password in use";
@@ -183,8 +186,8 @@ public final class DemoRunner {
       out.printf(Locale.ROOT, "   %5.1fs  %-7s ok  password=**** version=%s  %8.3f ms%s%s%n", seconds(),
           r.requestId(), version, ms, note == null ? "" : "  (" + note + ")", change);
     } catch (SecretsException e) {
-      failures++;
-      out.printf(Locale.ROOT, "   %5.1fs  req-%-3d FAILED  %s%n", seconds(), invocations, e.getMessage());
+      failures.incrementAndGet();
+      out.printf(Locale.ROOT, "   %5.1fs  req-%-3d FAILED  %s%n", seconds(), n, e.getMessage());
     }
   }
 

@@ -54,7 +54,7 @@ public final class ClientFactory implements SecretsClientFactory {
     }
     ThreadPoolExecutor toShutDown = owned;
     try {
-      Resilience resilience = new Resilience(provider.id(), settings, builder.clock());
+      Resilience resilience = new Resilience(provider.id(), settings, builder.clock(), builder.ticker());
       AuditSink metrics = MetricsSupport.create(settings, builder.meterRegistry(), provider.id());
       if (metrics != null) {
         sinks.add(metrics);

@@ -61,10 +61,13 @@ public final class Settings {
   /** Whether a due refresh takes along the entries due within the jitter span, in one batch (default true). */
   public static final String REFRESH_BATCH = "secrets.cache.refresh-batch";
 
+  /** How long one provider call may take (default 10 s); see {@link io.secretsbroker.spi.CallTimeout}. */
+  public static final String PROVIDER_CALL_TIMEOUT = io.secretsbroker.spi.CallTimeout.KEY;
+
   private static final Set<String> CORE_KEYS = Set.of(PROVIDER, ENV, PRODUCTION, NAME_TEMPLATE, ALLOW, REFRESH_AFTER,
       MAX_STALE, MAX_SIZE, NEGATIVE_TTL, PREFETCH, PREFETCH_REQUIRED, REFRESH_BATCH, RETRY_MAX_ATTEMPTS,
       RETRY_INITIAL_BACKOFF, BREAKER_FAILURE_RATE, BREAKER_WINDOW, BREAKER_WAIT_OPEN, GUARD, GUARD_ALLOW_ENV, AUDIT,
-      METRICS, ANOMALY_MAX_DISTINCT, JDBC_LOGIN_RETRY);
+      METRICS, ANOMALY_MAX_DISTINCT, JDBC_LOGIN_RETRY, PROVIDER_CALL_TIMEOUT);
   private static final Set<String> EXTRA_KEYS = Collections.synchronizedSet(new TreeSet<>());
 
   private final Map<String, String> values;

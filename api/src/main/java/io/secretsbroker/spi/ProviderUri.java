@@ -176,6 +176,16 @@ public final class ProviderUri {
     return Optional.ofNullable(settings.get(key)).filter(v -> !v.isBlank());
   }
 
+  /**
+   * The provider call timeout ({@code secrets.provider.call-timeout}, default 10 s): a driver with
+   * its own HTTP client applies it as the request timeout. See {@link CallTimeout}.
+   *
+   * @throws ConfigurationException when the setting is malformed or out of range
+   */
+  public java.time.Duration callTimeout() {
+    return CallTimeout.from(settings);
+  }
+
   /** The environment name ({@code secrets.env}), lower-cased, or empty. */
   public Optional<String> env() {
     return setting("secrets.env").map(v -> v.trim().toLowerCase(Locale.ROOT));

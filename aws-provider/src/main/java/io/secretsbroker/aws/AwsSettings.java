@@ -40,6 +40,10 @@ record AwsSettings(
         CONNECT_TIMEOUT, READ_TIMEOUT, API_CALL_TIMEOUT);
   }
 
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
   AwsSettings withStage(String newStage) {
     return new AwsSettings(region, endpoint, newStage, profile, connectTimeout, readTimeout, apiCallTimeout);
   }
@@ -76,7 +80,11 @@ record AwsSettings(
           + " printable characters, such as AWSCURRENT (the default), AWSPREVIOUS or AWSPENDING.");
     }
     String profile = optional(uri, "profile");
-    return new AwsSettings(region, endpoint, stage, profile, CONNECT_TIMEOUT, READ_TIMEOUT, API_CALL_TIMEOUT);
+    // the portable call timeout (secrets.provider.call-timeout) bounds the whole SDK call, and each
+    // connect and read within it, so a call stuck across a freeze fails soon after the thaw
+    Duration call = uri.callTimeout();
+    return new AwsSettings(region, endpoint, stage, profile, min(CONNECT_TIMEOUT, call), min(READ_TIMEOUT, call),
+        call);
   }
 
   private static String optional(ProviderUri uri, String key) {

@@ -106,4 +106,13 @@ class AwsSecretProviderFactoryTest {
       System.setProperty(key, value);
     }
   }
+
+  @Test
+  void parse_portableCallTimeout_boundsTheSdkCallAndEachRead() {
+    AwsSettings s = AwsSettings.parse(ProviderUri.parse("aws://?region=eu-west-1", java.util.Map.of("secrets.provider.call-timeout", "3s")));
+    assertThat(s.apiCallTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(s.readTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(s.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(parse("aws://?region=eu-west-1").apiCallTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+  }
 }

@@ -108,7 +108,8 @@ record KeyVaultConfig(
       throw new ConfigurationException("client-id is set but credential=cli signs in as the 'az login' user, who"
           + " has no client id to choose. Remove client-id, or use credential=managed-identity.");
     }
-    Duration timeout = uri.param(TIMEOUT).map(KeyVaultConfig::parseTimeout).orElse(DEFAULT_TIMEOUT);
+    Duration timeout = uri.param(TIMEOUT).map(KeyVaultConfig::parseTimeout)
+        .orElseGet(uri::callTimeout); // else the portable secrets.provider.call-timeout (default 10 s)
 
     Optional<String> endpoint = uri.param(ENDPOINT).map(String::trim).filter(s -> !s.isEmpty());
     if (endpoint.isPresent()) {

@@ -204,4 +204,12 @@ class KeyVaultConfigTest {
         .property("secrets.provider", "azure://my-vault.vault.azure.net?client-secret=x").build());
     assertThat(t).isInstanceOf(ConfigurationException.class).hasMessageContaining("never holds credentials");
   }
+
+  @Test
+  void from_noTimeoutParameter_takesThePortableCallTimeout_theParameterWins() {
+    assertThat(KeyVaultConfig.from(ProviderUri.parse("azure://v01.vault.azure.net", java.util.Map.of("secrets.provider.call-timeout", "3s"))).timeout())
+        .isEqualTo(Duration.ofSeconds(3));
+    assertThat(KeyVaultConfig.from(ProviderUri.parse("azure://v01.vault.azure.net?timeout=5", java.util.Map.of("secrets.provider.call-timeout", "3s"))).timeout())
+        .isEqualTo(Duration.ofSeconds(5));
+  }
 }

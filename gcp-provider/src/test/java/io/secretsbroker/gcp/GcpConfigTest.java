@@ -200,4 +200,12 @@ class GcpConfigTest {
     assertThat(t).isInstanceOf(ConfigurationException.class).hasMessageContaining("metadata server")
         .hasMessageContaining("gcloud auth application-default login");
   }
+
+  @org.junit.jupiter.api.Test
+  void from_portableCallTimeout_boundsConnectAndRead() {
+    assertThat(GcpConfig.from(io.secretsbroker.spi.ProviderUri.parse("gcp://my-project", java.util.Map.of("secrets.provider.call-timeout", "3s"))).timeout())
+        .isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(GcpConfig.from(io.secretsbroker.spi.ProviderUri.parse("gcp://my-project")).timeout())
+        .isEqualTo(GcpConfig.DEFAULT_TIMEOUT);
+  }
 }

@@ -73,7 +73,13 @@ record SsmSettings(
           + " key id (1234abcd-12ab-34cd-56ef-1234567890ab), a key ARN (arn:aws:kms:eu-west-1:111122223333:key/...),"
           + " an alias (alias/orders) or an alias ARN.");
     }
-    return new SsmSettings(region, endpoint, kmsKey, CONNECT_TIMEOUT, READ_TIMEOUT, API_CALL_TIMEOUT);
+    // the portable call timeout (secrets.provider.call-timeout) bounds the whole SDK call
+    Duration call = uri.callTimeout();
+    return new SsmSettings(region, endpoint, kmsKey, min(CONNECT_TIMEOUT, call), min(READ_TIMEOUT, call), call);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static String optional(ProviderUri uri, String key) {

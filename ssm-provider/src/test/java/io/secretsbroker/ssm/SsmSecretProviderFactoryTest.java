@@ -134,4 +134,12 @@ class SsmSecretProviderFactoryTest {
       System.clearProperty("aws.secretAccessKey");
     }
   }
+
+  @Test
+  void parse_portableCallTimeout_boundsTheSdkCallAndEachRead() {
+    SsmSettings s = SsmSettings.parse(ProviderUri.parse("ssm://?region=eu-west-1", java.util.Map.of("secrets.provider.call-timeout", "3s")));
+    assertThat(s.apiCallTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(s.readTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(parse("ssm://?region=eu-west-1").apiCallTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+  }
 }

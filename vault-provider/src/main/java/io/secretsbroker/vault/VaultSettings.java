@@ -138,7 +138,7 @@ final class VaultSettings {
     return new VaultSettings(endpoint(uri), mount(uri), uri.param("namespace").filter(n -> !n.isBlank())
         .map(VaultSettings::trimSlashes).orElse(null),
         uri.param("ca-file").filter(f -> !f.isBlank()).map(Path::of).orElse(null),
-        timeout(uri.param("timeout").orElse(null)), method,
+        uri.param("timeout").map(VaultSettings::timeout).orElseGet(uri::callTimeout), method,
         uri.param("auth-mount").map(VaultSettings::trimSlashes).filter(m -> !m.isEmpty()).orElse(method.id),
         auth, dynamic(uri.param("dynamic").orElse("")));
   }

@@ -151,4 +151,12 @@ class VaultSettingsTest {
       assertThat(p.toString()).contains("auth=aws");
     }
   }
+
+  @Test
+  void parse_noTimeoutParameter_takesThePortableCallTimeout_theParameterWins() {
+    assertThat(VaultSettings.parse(ProviderUri.parse("vault://v/secret?auth=aws&role=r", java.util.Map.of("secrets.provider.call-timeout", "3s"))).timeout)
+        .isEqualTo(Duration.ofSeconds(3));
+    assertThat(VaultSettings.parse(ProviderUri.parse("vault://v/secret?auth=aws&role=r&timeout=5", java.util.Map.of("secrets.provider.call-timeout", "3s"))).timeout)
+        .isEqualTo(Duration.ofSeconds(5));
+  }
 }

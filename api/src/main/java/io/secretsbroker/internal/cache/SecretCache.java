@@ -10,6 +10,7 @@ import io.secretsbroker.SecretValue;
 import io.secretsbroker.SecretsException;
 import io.secretsbroker.Ticker;
 import io.secretsbroker.internal.observe.CacheEvents;
+import io.secretsbroker.internal.resilience.Resilience;
 import io.secretsbroker.spi.SecretRecord;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -215,8 +216,13 @@ public final class SecretCache {
    */
   private void backgroundRefresh(java.util.List<Due> due) {
     java.util.Map<String, Entry> fresh;
+    java.util.List<String> names = due.stream().map(Due::name).toList();
     try {
-      fresh = batchReloader.reloadAll(due.stream().map(Due::name).toList());
+      try {
+        fresh = batchReloader.reloadAll(names);
+      } catch (RuntimeException ex) {
+        fresh = afterFreeze(names, ex, () -> batchReloader.reloadAll(names));
+      }
     } catch (RuntimeException ex) {
       long retryAt = ticker.read() + settings.retryBackoffNanos();
       for (Due d : due) {
@@ -269,7 +275,11 @@ public final class SecretCache {
   private void backgroundRefresh(String name, CompletableFuture<Entry> f, Entry old) {
     Entry fresh;
     try {
-      fresh = reloader.reload(name);
+      try {
+        fresh = reloader.reload(name);
+      } catch (RuntimeException ex) {
+        fresh = afterFreeze(java.util.List.of(name), ex, () -> reloader.reload(name));
+      }
     } catch (RuntimeException ex) {
       old.stale = true;
       old.refreshAt = ticker.read() + settings.retryBackoffNanos();
@@ -284,6 +294,22 @@ public final class SecretCache {
       fresh.discard(); // rotated, refreshed, invalidated or closed meanwhile: that outcome stands
     }
     sweepExpired(false);
+  }
+
+  /**
+   * A failed refresh whose last provider call spanned a freeze (the JVM was frozen mid-call, see
+   * {@link Resilience#spannedFreeze}) is not an outage: counted and audited as a freeze retry, it
+   * is retried once at once, and only a failure of that retry marks the entry stale. Any other
+   * failure is rethrown as it is.
+   */
+  private <T> T afterFreeze(java.util.List<String> names, RuntimeException ex, Supplier<T> retry) {
+    if (!Resilience.spannedFreeze(ex)) {
+      throw ex;
+    }
+    events.freezeRetry(names, ex);
+    log.info("Refresh of {} secret(s) from {} failed after the JVM was frozen mid-call; retrying at once",
+        names.size(), providerId);
+    return retry.get();
   }
 
   // ---------------------------------------------------------------- cold reads

@@ -68,9 +68,31 @@ public final class ClientFactory implements SecretsClientFactory {
         : ProviderUri.parse(settings.get(Settings.PROVIDER), settings.asMap());
     List<AuditSink> sinks = auditSinks(builder, settings);
     int maxDistinct = settings.integer(Settings.ANOMALY_MAX_DISTINCT, 100, 1, 1_000_000);
-    guard(builder, settings, new Audit(uri == null ? builder.provider().id() : uri.scheme(), builder.clock(),
-        sinks, maxDistinct));
-    SecretProvider provider = uri == null ? builder.provider() : ProviderRegistry.open(uri);
+    Audit guardAudit = new Audit(uri == null ? builder.provider().id() : uri.scheme(), builder.clock(), sinks,
+        maxDistinct);
+    // the guard scans on its own thread while the provider opens (an SDK client build); its verdict
+    // is taken before anything is read: a blocked start closes the provider it opened, unread
+    GuardScan scan = GuardScan.start(builder, settings);
+    SecretProvider provider;
+    try {
+      provider = uri == null ? builder.provider() : ProviderRegistry.open(uri);
+    } catch (RuntimeException openFailed) {
+      try {
+        scan.enforce(guardAudit); // a guard violation is the first thing to fix
+      } catch (RuntimeException guardFailed) {
+        guardFailed.addSuppressed(openFailed);
+        throw guardFailed;
+      }
+      throw openFailed;
+    }
+    try {
+      scan.enforce(guardAudit);
+    } catch (RuntimeException guardFailed) {
+      if (builder.provider() == null) {
+        provider.close();
+      }
+      throw guardFailed;
+    }
     ThreadPoolExecutor owned = null;
     Executor executor = builder.executor();
     if (executor == null) {
@@ -79,7 +101,7 @@ public final class ClientFactory implements SecretsClientFactory {
     }
     ThreadPoolExecutor toShutDown = owned;
     try {
-      Resilience resilience = new Resilience(provider.id(), settings, builder.clock());
+      Resilience resilience = new Resilience(provider.id(), settings, builder.clock(), builder.ticker());
       AuditSink metrics = MetricsSupport.create(settings, builder.meterRegistry(), provider.id());
       if (metrics != null) {
         sinks.add(metrics);
@@ -157,27 +179,76 @@ public final class ClientFactory implements SecretsClientFactory {
   }
 
   /**
-   * The runtime guard at start-up, before any provider is opened: each finding is audited as a
-   * {@code GUARD_VIOLATION} (naming the variable and rule, never the value), then the guard
-   * enforces its mode (block throws {@link io.secretsbroker.GuardViolationException}). With ambient
-   * configuration off the client is independent of the machine, so the guard sees no environment
-   * or system properties (tests; hosts that pass everything explicitly can call the guard themselves).
+   * The runtime guard at start-up: its mode is resolved at once (a bad {@code secrets.guard} fails
+   * before anything else), its scan of the environment runs on a daemon thread of its own while
+   * the provider opens, and {@link #enforce} takes the verdict before the client is built, so
+   * before any secret is read: each finding is audited as a {@code GUARD_VIOLATION} (naming the
+   * variable and rule, never the value), then the guard enforces its mode (block throws
+   * {@link io.secretsbroker.GuardViolationException}). With ambient configuration off the client is
+   * independent of the machine, so the guard sees no environment or system properties (tests; hosts
+   * that pass everything explicitly can call the guard themselves). Used by one thread.
    */
-  static void guard(SecretsClient.Builder builder, Settings settings, Audit audit) {
-    RuntimeGuard guard = builder.ambientConfiguration()
-        ? RuntimeGuard.fromSettings(settings.asMap())
-        : RuntimeGuard.of(settings.asMap(), Map.of(), Map.of());
-    if (guard.mode() == RuntimeGuard.Mode.OFF) {
-      return;
+  static final class GuardScan {
+    private final RuntimeGuard guard;
+    private final java.util.concurrent.FutureTask<List<Finding>> task;
+
+    private GuardScan(RuntimeGuard guard, java.util.concurrent.FutureTask<List<Finding>> task) {
+      this.guard = guard;
+      this.task = task;
     }
-    List<Finding> findings = guard.check();
-    if (findings.isEmpty()) {
-      return; // the common case: one pass over the environment
+
+    static GuardScan start(SecretsClient.Builder builder, Settings settings) {
+      RuntimeGuard guard = builder.ambientConfiguration()
+          ? RuntimeGuard.fromSettings(settings.asMap())
+          : RuntimeGuard.of(settings.asMap(), Map.of(), Map.of());
+      if (guard.mode() == RuntimeGuard.Mode.OFF) {
+        return new GuardScan(guard, null);
+      }
+      java.util.concurrent.FutureTask<List<Finding>> task = new java.util.concurrent.FutureTask<>(guard::check);
+      Thread t = new Thread(task, "secrets-broker-guard");
+      t.setDaemon(true);
+      try {
+        t.start();
+      } catch (OutOfMemoryError | RuntimeException noThread) {
+        task.run(); // no thread to be had: scan here
+      }
+      return new GuardScan(guard, task);
     }
-    for (Finding f : findings) {
-      audit.guardViolation(f.location(), f.ruleId(), guard.mode() == RuntimeGuard.Mode.BLOCK);
+
+    /** Waits for the scan, audits what it found and applies the mode. */
+    void enforce(Audit audit) {
+      if (task == null) {
+        return;
+      }
+      List<Finding> findings;
+      boolean interrupted = false;
+      for (;;) {
+        try {
+          findings = task.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // the verdict is needed; keep the interrupt for the caller
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          if (e.getCause() instanceof Error err) {
+            throw err;
+          }
+          throw new IllegalStateException("the secrets guard's scan failed", e.getCause());
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      if (findings.isEmpty()) {
+        return; // the common case: one pass over the environment
+      }
+      for (Finding f : findings) {
+        audit.guardViolation(f.location(), f.ruleId(), guard.mode() == RuntimeGuard.Mode.BLOCK);
+      }
+      guard.enforce(findings);
     }
-    guard.enforce(findings);
   }
 
   /**

@@ -46,6 +46,12 @@ public interface CacheEvents {
   /** A batch read failed as a whole (after retries): one failure, audited per name. */
   void batchFailed(java.util.Collection<String> names, long nanos, String caller, Throwable error);
 
+  /**
+   * A background refresh of {@code names} failed after its provider call spanned a freeze, and is
+   * retried at once instead of being counted as an outage.
+   */
+  default void freezeRetry(java.util.Collection<String> names, Throwable error) {}
+
   /** The calling class when the audit trail wants it (cold path only), else null. */
   String callerIfAudited();
 

@@ -21,6 +21,7 @@ public final class ClientEvents implements CacheEvents {
   private final LongAdder staleServed = new LongAdder();
   private final LongAdder rotations = new LongAdder();
   private final LongAdder denied = new LongAdder();
+  private final LongAdder freezeRetries = new LongAdder();
 
   public ClientEvents(Audit audit) {
     this.audit = audit;
@@ -70,6 +71,15 @@ public final class ClientEvents implements CacheEvents {
   public void loadFailed(Kind kind, String name, long nanos, String caller, Throwable error, String detail) {
     loadFailures.increment();
     audit.event(Type.PROVIDER_FAILURE, name, null, Outcome.FAILED, nanos, caller, error, detail);
+  }
+
+  @Override
+  public void freezeRetry(Collection<String> names, Throwable error) {
+    freezeRetries.increment();
+    for (String name : names) {
+      audit.event(Type.PROVIDER_FAILURE, name, null, Outcome.FAILED, 0, null, error,
+          "freeze retry: the call spanned a freeze; retried at once, not counted as an outage");
+    }
   }
 
   @Override
@@ -129,6 +139,11 @@ public final class ClientEvents implements CacheEvents {
 
   public long hitCount() {
     return hits.sum();
+  }
+
+  /** Background refreshes retried at once because their provider call spanned a freeze. */
+  public long freezeRetryCount() {
+    return freezeRetries.sum();
   }
 
   public long staleServedCount() {

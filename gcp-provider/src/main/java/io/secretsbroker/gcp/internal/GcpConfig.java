@@ -114,7 +114,8 @@ public record GcpConfig(String project, String location, URI baseUrl, boolean no
       base = URI.create(location == null ? "https://secretmanager.googleapis.com"
           : "https://secretmanager." + location + ".rep.googleapis.com");
     }
-    return new GcpConfig(project, location, base, noCredentials, production, DEFAULT_TIMEOUT);
+    // the portable call timeout (secrets.provider.call-timeout; default 10 s, as DEFAULT_TIMEOUT)
+    return new GcpConfig(project, location, base, noCredentials, production, uri.callTimeout());
   }
 
   /** {@code projects/P} or {@code projects/P/locations/L}: the parent of every secret. */

@@ -2,11 +2,7 @@ package io.secretsbroker.spi;
 
 import io.secretsbroker.ConfigurationException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The provider call timeout, {@code secrets.provider.call-timeout}: how long one provider call (one
@@ -20,7 +16,7 @@ import java.util.regex.Pattern;
  * ({@link ProviderUri#callTimeout()}), which is what bounds a call stuck across a freeze: after the
  * thaw the client's deadline has passed, the call fails, and it is retried.
  *
- * <p>ISO-8601 ({@code PT10S}) or a short form ({@code 500ms}, {@code 10s}, {@code 1m}); from
+ * <p>A duration as {@link Configuration#parseDuration} reads it ({@code PT10S}, {@code 500ms}, {@code 10s}); from
  * {@link #MIN} to {@link #MAX}; default {@link #DEFAULT}. Stateless and thread-safe.
  */
 public final class CallTimeout {
@@ -34,8 +30,6 @@ public final class CallTimeout {
   public static final Duration MAX = Duration.ofMinutes(10);
   /** A failed call that spanned more than this many call timeouts spanned a freeze. */
   public static final int FREEZE_FACTOR = 2;
-
-  private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m)");
 
   private CallTimeout() {}
 
@@ -51,29 +45,7 @@ public final class CallTimeout {
     if (raw == null || raw.isBlank()) {
       return DEFAULT;
     }
-    String v = raw.trim().toLowerCase(Locale.ROOT);
-    Duration d;
-    Matcher m = SHORT.matcher(v);
-    if (m.matches()) {
-      long n;
-      try {
-        n = Long.parseLong(m.group(1));
-      } catch (NumberFormatException e) {
-        throw outOfRange(raw);
-      }
-      d = switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        default -> Duration.ofMinutes(Math.min(n, Integer.MAX_VALUE));
-      };
-    } else {
-      try {
-        d = Duration.parse(raw.trim());
-      } catch (DateTimeParseException e) {
-        throw new ConfigurationException(KEY + "=" + raw + " is not a duration. Use ISO-8601 (PT10S) or a short"
-            + " form (500ms, 10s, 1m).", e);
-      }
-    }
+    Duration d = Configuration.parseDuration(KEY, raw);
     if (d.compareTo(MIN) < 0 || d.compareTo(MAX) > 0) {
       throw outOfRange(raw);
     }

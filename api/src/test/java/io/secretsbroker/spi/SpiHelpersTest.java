@@ -53,6 +53,11 @@ class SpiHelpersTest {
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("secrets.watch.interval");
     assertThatThrownBy(() -> Configuration.parseDuration("k", "0s")).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("positive");
+    // digits beyond a long, and a long's worth of days beyond a Duration: typed, not a bare NumberFormatException
+    assertThatThrownBy(() -> Configuration.parseDuration("k", "99999999999999999999s"))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("k=99999999999999999999s");
+    assertThatThrownBy(() -> Configuration.parseDuration("k", "9223372036854775807d"))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("too long");
   }
 
   @Test

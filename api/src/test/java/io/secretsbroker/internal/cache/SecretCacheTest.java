@@ -84,7 +84,7 @@ class SecretCacheTest {
     Entry loaded = entry("db", "v1", "cache-test-value-1");
     Entry[] seenByJoiner = new Entry[1];
     joiner.future().thenAccept(e -> seenByJoiner[0] = cache.current("db"));
-    owner.future().complete(loaded);
+    assertThat(owner.future().complete(loaded)).isTrue();
 
     assertThat(seenByJoiner[0]).as("installed before the joiners woke").isSameAs(loaded);
     assertThat(cache.hit("db")).isSameAs(loaded);
@@ -175,6 +175,8 @@ class SecretCacheTest {
     drain();
     assertThat(cache.current("db")).isSameAs(fresh);
     assertThat(announced).containsExactly("db:v1->v2");
+    assertThat(events.staleServed).as("a fresh value is not stale").isZero();
+    assertThat(events.hits).isEqualTo(3);
   }
 
   @Test
@@ -314,6 +316,60 @@ class SecretCacheTest {
   void settings_jitterSpan_isAFifthOfRefreshAfter() {
     assertThat(new CacheSettings(REFRESH, MAX_STALE, NEGATIVE, BACKOFF, 100, true).jitterSpanNanos())
         .isEqualTo(12_000_000_000L);
+  }
+
+  @Test
+  void sweep_exactlyAtExpiry_dropsTheEntry() {
+    Entry a = entry("a", "v1", "cache-test-value-a");
+    cache.install("a", a);
+    now.set(a.expiresAt);
+    cache.sweepExpired(true);
+    assertThat(cache.current("a")).as("expiresAt is the first instant it is past its bound").isNull();
+  }
+
+  @Test
+  void install_afterClose_isDropped_andZeroed() {
+    cache.close();
+    Entry late = entry("x", "v1", "cache-test-value-x");
+    assertThatThrownBy(() -> cache.replace("x", null, late)).isInstanceOf(ClientClosedException.class);
+    assertThat(cache.current("x")).isNull();
+    assertThat(late.value.isWiped()).isTrue();
+  }
+
+  @Test
+  void invalidate_stopsMasking_butDoesNotZeroAValueCallersMayHold_unlessExpired() {
+    Entry a = entry("a", "v1", "cache-test-value-held-a");
+    cache.install("a", a);
+    cache.invalidate("a");
+    drain(); // the removal listener
+    assertThat(cache.current("a")).isNull();
+    assertThat(io.secretsbroker.Redactor.global().containsSecret("cache-test-value-held-a")).isFalse();
+    assertThat(a.value.isWiped()).as("replaced or invalidated: a caller may still read it").isFalse();
+
+    Entry b = entry("b", "v1", "cache-test-value-held-b");
+    cache.install("b", b);
+    now.set(b.expiresAt);
+    cache.invalidate("b");
+    drain();
+    assertThat(b.value.isWiped()).as("removed at its expiry: zeroed").isTrue();
+  }
+
+  @Test
+  void maintenance_runsOnTheCallingThread_onceTheExecutorRefuses() {
+    SecretCache refusing = new SecretCache(new CacheSettings(REFRESH, MAX_STALE, NEGATIVE, BACKOFF, 100, false),
+        now::get, Clock.systemUTC(), task -> {
+          throw new java.util.concurrent.RejectedExecutionException("shut down");
+        }, events, "test://");
+    try {
+      Entry a = refusing.entryFor("a", null, new SecretRecord("a", "v1",
+          "cache-test-value-refused".getBytes(StandardCharsets.UTF_8), Instant.EPOCH));
+      refusing.install("a", a);
+      refusing.invalidate("a");
+      assertThat(io.secretsbroker.Redactor.global().containsSecret("cache-test-value-refused"))
+          .as("the removal listener ran inline").isFalse();
+    } finally {
+      refusing.close();
+    }
   }
 
   @Test

@@ -215,6 +215,7 @@ class SecretCacheTest {
     assertThat(cache.hit("db")).isSameAs(e);
     assertThat(events.staleServed).isEqualTo(2);
     assertThat(events.firstStale).isEqualTo(1);
+    assertThat(events.staleFirstFlags).as("the first stale hit is the one reported as first").containsExactly(true, false);
     now.set(failedAt + BACKOFF - 1);
     cache.hit("db");
     assertThat(refreshTasks()).as("backing off").isZero();
@@ -373,6 +374,46 @@ class SecretCacheTest {
   }
 
   @Test
+  void refresh_refusedByTheExecutor_releasesTheFlag_soALaterHitTriesAgain() {
+    SecretCache refusing = new SecretCache(new CacheSettings(REFRESH, MAX_STALE, NEGATIVE, BACKOFF, 100, false),
+        now::get, Clock.systemUTC(), task -> {
+          throw new java.util.concurrent.RejectedExecutionException("shut down");
+        }, events, "test://");
+    try {
+      Entry a = refusing.entryFor("a", null, new SecretRecord("a", "v1",
+          "cache-test-value-refresh-refused".getBytes(StandardCharsets.UTF_8), Instant.EPOCH));
+      refusing.install("a", a);
+      now.set(a.refreshAt);
+      assertThat(refusing.hit("a")).as("the reader is served all the same").isSameAs(a);
+      assertThat(a.refreshing.get()).isFalse();
+    } finally {
+      refusing.close();
+    }
+  }
+
+  @Test
+  void afterLoad_onceClosed_removesOnlyThatLoadsEntry() {
+    cache.close();
+    Entry kept = entry("x", "v1", "cache-test-value-kept");
+    cache.install("x", kept);
+    Entry late = entry("x", "v2", "cache-test-value-late");
+    assertThatThrownBy(() -> cache.afterLoad("x", new java.util.concurrent.CompletableFuture<>(), late))
+        .isInstanceOf(ClientClosedException.class);
+    assertThat(cache.current("x")).as("another entry under the name stays").isSameAs(kept);
+    assertThat(late.value.isWiped()).isTrue();
+  }
+
+  @Test
+  void settings_retryBackoff_isATenthOfRefreshAfter_betweenOneAndThirtySeconds() {
+    assertThat(CacheSettings.from(io.secretsbroker.internal.Settings.of(Map.of("secrets.cache.refresh-after", "PT100S")))
+        .retryBackoffNanos()).isEqualTo(10_000_000_000L);
+    assertThat(CacheSettings.from(io.secretsbroker.internal.Settings.of(Map.of("secrets.cache.refresh-after", "PT1S")))
+        .retryBackoffNanos()).isEqualTo(1_000_000_000L);
+    assertThat(CacheSettings.from(io.secretsbroker.internal.Settings.of(Map.of("secrets.cache.refresh-after", "PT1H")))
+        .retryBackoffNanos()).isEqualTo(30_000_000_000L);
+  }
+
+  @Test
   void ageSeconds_ofLoadedValue_andNaNOtherwise() {
     cache.install("a", entry("a", "v1", "cache-test-value-a"));
     now.addAndGet(3_000_000_000L);
@@ -387,6 +428,7 @@ class SecretCacheTest {
     int hits;
     int staleServed;
     int firstStale;
+    final List<Boolean> staleFirstFlags = new ArrayList<>();
 
     @Override
     public void hit(String name, String versionId) {
@@ -396,6 +438,7 @@ class SecretCacheTest {
     @Override
     public void staleServed(String name, String versionId, boolean first) {
       staleServed++;
+      staleFirstFlags.add(first);
       if (first) {
         firstStale++;
       }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * Masks the secret values this process currently holds in any text: a last line of defence
@@ -101,12 +101,36 @@ public final class Redactor {
         rebuild();
       }
     }
-    AtomicBoolean open = new AtomicBoolean(true);
-    return () -> {
-      if (open.compareAndSet(true, false)) {
-        release(text);
+    return new Handle(this, text);
+  }
+
+  /**
+   * One registration: a single small object per cached value (no lambda and no separate flag),
+   * since every cached secret keeps one (issue 17, memory per entry). Closing is idempotent.
+   */
+  private static final class Handle implements Subscription {
+    private static final AtomicIntegerFieldUpdater<Handle> CLOSED =
+        AtomicIntegerFieldUpdater.newUpdater(Handle.class, "closed");
+    private final Redactor owner;
+    private final String text;
+    private volatile int closed;
+
+    Handle(Redactor owner, String text) {
+      this.owner = owner;
+      this.text = text;
+    }
+
+    @Override
+    public void close() {
+      if (CLOSED.compareAndSet(this, 0, 1)) {
+        owner.release(text);
       }
-    };
+    }
+
+    @Override
+    public String toString() {
+      return "Redactor.Handle[****]";
+    }
   }
 
   /**
@@ -121,19 +145,22 @@ public final class Redactor {
     } catch (SecretsException binaryOrWiped) {
       return () -> { };
     }
-    List<Subscription> handles = new ArrayList<>(2);
-    handles.add(protect(text));
-    if (text.startsWith("{")) {
-      Map<String, Object> json;
-      try {
-        json = Json.objectFields(text); // streaming: no databind on a cold start
-      } catch (IOException notJson) {
-        json = null; // plain text that starts with '{': the whole text is registered already
-      }
-      if (json != null) {
-        collectFields(json, handles);
-      }
+    Subscription whole = protect(text);
+    if (!text.startsWith("{")) {
+      return whole; // the usual case: one handle, nothing else kept per value
     }
+    Map<String, Object> json;
+    try {
+      json = Json.objectFields(text); // streaming: no databind on a cold start
+    } catch (IOException notJson) {
+      return whole; // plain text that starts with '{': the whole text is registered already
+    }
+    if (json == null) {
+      return whole;
+    }
+    List<Subscription> handles = new ArrayList<>(4);
+    handles.add(whole);
+    collectFields(json, handles);
     return () -> handles.forEach(Subscription::close);
   }
 

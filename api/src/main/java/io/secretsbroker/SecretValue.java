@@ -29,6 +29,14 @@ import java.util.Optional;
  * caller can never break {@code value(name)} for the others. When the client wipes the owner
  * (eviction, snapshot, close), every view of it is wiped too.
  *
+ * <p><b>One copy.</b> A value is held in exactly one form, chosen when it is made: a value that is
+ * UTF-8 text is kept as that {@code String} only (the array it was made from is zeroed at once),
+ * because the client's {@link Redactor} must hold the text anyway to mask it in logs, and
+ * {@code get()} returns it; {@link #asBytes()} and {@link #asChars()} then encode a fresh copy
+ * the caller owns. A binary value (not UTF-8) is kept as bytes only, which {@link #wipe()} zeroes.
+ * Wiping a text value drops the reference: a Java {@code String} cannot be zeroed, so that is
+ * what can be done; the garbage collector reclaims it once no caller holds it.
+ *
  * <p>Thread-safe: immutable apart from the one-way wipe.
  */
 public final class SecretValue {
@@ -41,17 +49,40 @@ public final class SecretValue {
   private final boolean owner;
   private volatile boolean viewWiped;
 
-  /** The bytes and what is derived from them, shared by an owner and its views. */
+  /**
+   * The value in its one form, shared by an owner and its views: {@code text} for a UTF-8 value
+   * (then {@code bytes} is null), {@code bytes} for a binary one (then {@code text} is null).
+   */
   private static final class Content {
     final byte[] bytes;
+    /** Nulled by a wipe (a String cannot be zeroed; dropping it is what we can do). */
+    volatile String text;
+    final int length;
     volatile boolean wiped;
     // Built at most once per value; racy initialisation is benign (same content every time).
-    String text;
     Map<String, String> textFields;
     JsonNode json;
 
-    Content(byte[] bytes) {
-      this.bytes = bytes;
+    /** Takes {@code raw} over: a UTF-8 value is kept as text and {@code raw} is zeroed. */
+    Content(byte[] raw) {
+      String decoded = Utf8.textOrNull(raw);
+      this.length = raw.length;
+      if (decoded == null) {
+        this.bytes = raw;
+      } else {
+        this.bytes = null;
+        this.text = decoded;
+        Arrays.fill(raw, (byte) 0);
+      }
+    }
+
+    /** A fresh copy of the raw bytes, or null once a text value was wiped. */
+    byte[] copy() {
+      if (bytes != null) {
+        return bytes.clone();
+      }
+      String t = text;
+      return t == null ? null : t.getBytes(StandardCharsets.UTF_8);
     }
   }
 
@@ -66,13 +97,16 @@ public final class SecretValue {
     this.owner = owner;
   }
 
-  /** Wraps a provider record under the caller's (portable) name. The record's array is taken over. */
+  /**
+   * Wraps a provider record under the caller's (portable) name. The record's array is taken over:
+   * for a UTF-8 value it is zeroed before this returns (the value keeps the text only).
+   */
   public static SecretValue of(String name, SecretRecord record) {
     return new SecretValue(name, record.versionId(), record.createdOn(), record.expiresOn(),
         record.metadata(), new Content(record.value()), true);
   }
 
-  /** A value built by hand, for tests and examples. The array is copied. */
+  /** A value built by hand, for tests and examples. The array is copied (the caller's is left as it is). */
   public static SecretValue of(String name, String versionId, byte[] value) {
     return new SecretValue(name, versionId, null, null, Map.of(), new Content(value.clone()), true);
   }
@@ -116,50 +150,47 @@ public final class SecretValue {
     return metadata;
   }
 
-  /** The value as UTF-8 text. The same String instance on every call. */
+  /** The value as UTF-8 text. The same String instance on every call (no copy is made). */
   public String asString() {
     checkNotWiped();
-    Content c = content;
-    String t = c.text;
+    String t = content.text;
     if (t == null) {
-      t = decode();
-      c.text = t;
-      if (c.wiped) { // wiped while decoding: do not keep (or return) a copy
-        c.text = null;
-        checkNotWiped();
-      }
+      checkNotWiped(); // wiped meanwhile
+      throw new SecretFormatException("Secret '" + name + "' (version " + versionId
+          + ") is binary, not UTF-8 text. Read it with value(\"" + name + "\").asBytes().");
     }
     return t;
   }
 
-  private String decode() {
-    String decoded = Utf8.textOrNull(content.bytes);
-    if (decoded == null) {
-      throw new SecretFormatException("Secret '" + name + "' (version " + versionId
-          + ") is binary, not UTF-8 text. Read it with value(\"" + name + "\").asBytes().");
-    }
-    return decoded;
-  }
-
-  /** A copy of the raw bytes; clear it when done. */
+  /** A fresh copy of the raw bytes (encoded from the text for a text value); clear it when done. */
   public byte[] asBytes() {
     checkNotWiped();
-    return content.bytes.clone();
+    byte[] b = content.copy();
+    if (b == null) {
+      checkNotWiped();
+    }
+    return b;
   }
 
   /** The value as a fresh char array; clear it ({@code Arrays.fill(chars, '\0')}) when done. */
   public char[] asChars() {
     checkNotWiped();
-    CharBuffer cb = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(content.bytes));
+    Content c = content;
+    String t = c.text;
+    if (t != null) {
+      return t.toCharArray();
+    }
+    CharBuffer cb = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(c.bytes == null ? new byte[0] : c.bytes));
+    checkNotWiped();
     char[] out = new char[cb.remaining()];
     cb.get(out);
     Arrays.fill(cb.array(), '\0');
     return out;
   }
 
-  /** The size of the value in bytes. */
+  /** The size of the value in bytes (its UTF-8 length for a text value). */
   public int length() {
-    return content.bytes.length;
+    return content.length;
   }
 
   /**
@@ -198,7 +229,9 @@ public final class SecretValue {
     if (t == null) {
       t = new HashMap<>();
       try {
-        Map<String, Object> fields = Json.objectFields(content.bytes);
+        String text = content.text;
+        Map<String, Object> fields = text != null ? Json.objectFields(text)
+            : content.bytes != null ? Json.objectFields(content.bytes) : null;
         if (fields != null) {
           for (Map.Entry<String, Object> f : fields.entrySet()) {
             if (f.getValue() instanceof String s) {
@@ -220,7 +253,8 @@ public final class SecretValue {
     JsonNode j = content.json;
     if (j == null) {
       try {
-        j = Json.mapper().readTree(content.bytes);
+        String text = content.text;
+        j = text != null ? Json.mapper().readTree(text) : Json.mapper().readTree(content.bytes);
       } catch (java.io.IOException e) {
         j = null;
       }
@@ -245,7 +279,9 @@ public final class SecretValue {
     if (owner) {
       Content c = content;
       c.wiped = true;
-      Arrays.fill(c.bytes, (byte) 0);
+      if (c.bytes != null) {
+        Arrays.fill(c.bytes, (byte) 0);
+      }
       c.text = null;
       c.textFields = null;
       c.json = null;
@@ -268,7 +304,19 @@ public final class SecretValue {
   @Override
   public boolean equals(Object o) {
     return o instanceof SecretValue v && name.equals(v.name)
-        && java.util.Objects.equals(versionId, v.versionId) && Arrays.equals(content.bytes, v.content.bytes);
+        && java.util.Objects.equals(versionId, v.versionId) && sameContent(content, v.content);
+  }
+
+  private static boolean sameContent(Content a, Content b) {
+    if (a == b) {
+      return true;
+    }
+    String ta = a.text;
+    String tb = b.text;
+    if (ta != null && tb != null) {
+      return ta.equals(tb);
+    }
+    return Arrays.equals(a.bytes, b.bytes) && (a.bytes != null || ta == null && tb == null);
   }
 
   @Override

@@ -89,6 +89,39 @@ class SecretValueTest {
   }
 
   @Test
+  void of_textRecord_keepsOnlyTheText_andZeroesTheArray() {
+    byte[] raw = PW.getBytes(StandardCharsets.UTF_8);
+    SecretValue v = SecretValue.of("api", new SecretRecord("api", "1", raw, Instant.EPOCH));
+    assertThat(raw).as("the record's array is taken over and zeroed").containsOnly((byte) 0);
+    assertThat(v.asString()).isEqualTo(PW).isSameAs(v.asString());
+    assertThat(v.asBytes()).isEqualTo(PW.getBytes(StandardCharsets.UTF_8));
+    assertThat(v.length()).isEqualTo(PW.getBytes(StandardCharsets.UTF_8).length);
+    assertThat(v).isEqualTo(SecretValue.of("api", "1", PW.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void of_binaryRecord_keepsTheBytes_untilWiped() {
+    byte[] raw = {(byte) 0xff, 0, (byte) 0x80, 7};
+    SecretValue v = SecretValue.of("bin", new SecretRecord("bin", "1", raw, Instant.EPOCH));
+    assertThat(raw).containsExactly((byte) 0xff, 0, (byte) 0x80, 7);
+    assertThat(v.asBytes()).isEqualTo(raw).isNotSameAs(raw);
+    assertThat(v.length()).isEqualTo(4);
+    assertThatThrownBy(v::asString).isInstanceOf(SecretFormatException.class).hasMessageContaining("binary");
+    assertThat(v).isNotEqualTo(SecretValue.of("bin", "1", new byte[] {1, 2}));
+    v.wipe();
+    assertThat(raw).containsOnly((byte) 0);
+  }
+
+  @Test
+  void field_ofTextValue_readsTheKeptText() {
+    byte[] json = "{\"password\":\"pw-123456\",\"port\":5432}" // secrets-guard:allow test fixture
+        .getBytes(StandardCharsets.UTF_8);
+    SecretValue v = SecretValue.of("db", "1", json);
+    assertThat(v.field("password")).isEqualTo("pw-123456"); // secrets-guard:allow test fixture
+    assertThat(v.field("port")).isEqualTo("5432");
+  }
+
+  @Test
   void wipe_zeroesAndBlocksAccess() {
     SecretValue v = SecretValue.of("api", "1", PW.getBytes(StandardCharsets.UTF_8));
     v.wipe();

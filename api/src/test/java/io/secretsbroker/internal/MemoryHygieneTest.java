@@ -43,7 +43,8 @@ class MemoryHygieneTest {
       c.cleanUp();
       SecretValue evicted = a.isWiped() ? a : c.value("b");
       assertThat(evicted.isWiped()).isTrue();
-      assertThat(provider.handedOut).filteredOn(MemoryHygieneTest::zeroed).hasSize(1);
+      // a text value is kept as its String only: the provider's arrays were zeroed at load
+      assertThat(provider.handedOut).hasSize(2).allMatch(MemoryHygieneTest::zeroed);
       assertThat(Redactor.global().containsSecret("hygiene-value-aaaa hygiene-value-bbbb"))
           .as("the value still cached is masked").isTrue();
       assertThat(Redactor.global().redact("x hygiene-value-aaaa hygiene-value-bbbb"))
@@ -92,6 +93,39 @@ class MemoryHygieneTest {
     c.close();
     assertThat(provider.handedOut).isNotEmpty().allMatch(MemoryHygieneTest::zeroed);
     assertThat(Redactor.global().containsSecret("hygiene-close-aaaa hygiene-close-bbbb")).isFalse();
+  }
+
+  @Test
+  void textValue_isHeldOnce_asTheStringGetReturns() {
+    String secret = "hygiene-one-copy-1234"; // secrets-guard:allow test fixture
+    provider.set("db", secret);
+    try (DefaultSecretsClient c = client()) {
+      String got = c.get("db");
+      assertThat(got).isEqualTo(secret);
+      assertThat(provider.handedOut).hasSize(1);
+      assertThat(zeroed(provider.handedOut.get(0))).as("no byte copy kept beside the text").isTrue();
+      assertThat(c.get("db")).as("the same instance on every hit: no copy per read").isSameAs(got);
+      assertThat(c.value("db").asString()).as("value() shares that one copy").isSameAs(got);
+      byte[] first = c.value("db").asBytes();
+      byte[] second = c.value("db").asBytes();
+      assertThat(first).isNotSameAs(second).isEqualTo(secret.getBytes(StandardCharsets.UTF_8));
+      assertThat(c.value("db").length()).isEqualTo(secret.length());
+    }
+  }
+
+  @Test
+  void binaryValue_isHeldOnce_asBytes_zeroedOnClose() {
+    byte[] binary = {(byte) 0xff, (byte) 0xfe, 1, 2, 3, (byte) 0xc0};
+    provider.set("key", binary);
+    DefaultSecretsClient c = client();
+    SecretValue v = c.value("key");
+    assertThat(v.asBytes()).isEqualTo(binary).isNotSameAs(v.asBytes());
+    assertThat(zeroed(provider.handedOut.get(0))).as("a binary value keeps its bytes while cached").isFalse();
+    assertThatThrownBy(() -> c.get("key")).isInstanceOf(io.secretsbroker.SecretFormatException.class)
+        .hasMessageContaining("binary");
+    c.close();
+    assertThat(zeroed(provider.handedOut.get(0))).as("close zeroes the one copy").isTrue();
+    assertThat(v.isWiped()).isTrue();
   }
 
   @Test

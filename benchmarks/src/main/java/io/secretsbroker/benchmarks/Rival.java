@@ -40,6 +40,14 @@ import java.util.function.Supplier;
  *   <li>{@code caffeine-async-expiring-inline}: the same with {@code executor(Runnable::run)}, so
  *       Caffeine's buffer maintenance runs on the reading thread instead of waking a pool thread:
  *       a diagnostic for where the time of the previous one goes.
+ *   <li>{@code caffeine-expiring}: a plain Caffeine {@link Cache} with {@code maximumSize(1000)}
+ *       and {@code expireAfterWrite(1h)} on the default ticker ({@code System.nanoTime}): the floor
+ *       for our semantics, since a value past its bound must never be served, so a hit must read a
+ *       monotonic clock.
+ *   <li>{@code diag-ticker} and {@code diag-ticker-counter} (diagnostics for the decomposition): a
+ *       plain Caffeine {@link Cache} of a holder with a deadline, read with {@code getIfPresent},
+ *       then {@code System.nanoTime() < deadline} (what our expiry check costs), and then also a
+ *       {@code LongAdder} bump (our hit counter).
  *   <li>{@code aws-caching}: {@code aws-secretsmanager-caching-java}'s {@link SecretCache} over a
  *       {@link StubSecretsManager}.
  * </ul>
@@ -52,6 +60,9 @@ public enum Rival {
   CAFFEINE_ASYNC("caffeine-async"),
   CAFFEINE_ASYNC_EXPIRING("caffeine-async-expiring"),
   CAFFEINE_ASYNC_EXPIRING_INLINE("caffeine-async-expiring-inline"),
+  CAFFEINE_EXPIRING("caffeine-expiring"),
+  DIAG_TICKER("diag-ticker"),
+  DIAG_TICKER_COUNTER("diag-ticker-counter"),
   AWS_CACHING("aws-caching");
 
   private final String id;
@@ -72,7 +83,8 @@ public enum Rival {
       }
     }
     throw new IllegalArgumentException("Unknown rival '" + id + "'; use one of secretsbroker, caffeine,"
-        + " caffeine-async, caffeine-async-expiring, caffeine-async-expiring-inline, aws-caching");
+        + " caffeine-async, caffeine-async-expiring, caffeine-async-expiring-inline, caffeine-expiring, diag-ticker,"
+        + " diag-ticker-counter, aws-caching");
   }
 
   /**
@@ -95,6 +107,9 @@ public enum Rival {
       case CAFFEINE_ASYNC -> caffeineAsync(setup);
       case CAFFEINE_ASYNC_EXPIRING -> caffeineAsyncExpiring(setup, false);
       case CAFFEINE_ASYNC_EXPIRING_INLINE -> caffeineAsyncExpiring(setup, true);
+      case CAFFEINE_EXPIRING -> caffeineExpiring(setup);
+      case DIAG_TICKER -> diagTicker(setup, false);
+      case DIAG_TICKER_COUNTER -> diagTicker(setup, true);
       case AWS_CACHING -> aws(setup);
     };
   }
@@ -121,6 +136,35 @@ public enum Rival {
     Cache<String, String> cache = Caffeine.newBuilder().maximumSize(1000).build();
     cache.put(setup.name(), setup.value());
     return Wrapped.noBackend(cache::getIfPresent);
+  }
+
+  private static SecretReader caffeineExpiring(Setup setup) {
+    Cache<String, String> cache = Caffeine.newBuilder().maximumSize(1000).expireAfterWrite(Duration.ofHours(1)).build();
+    cache.put(setup.name(), setup.value());
+    return Wrapped.noBackend(cache::getIfPresent);
+  }
+
+  /** A cached value with a monotonic deadline, as our entries carry. */
+  private record Deadlined(String value, long expiresAt) {}
+
+  private static SecretReader diagTicker(Setup setup, boolean counter) {
+    Cache<String, Deadlined> cache = Caffeine.newBuilder().maximumSize(1000).build();
+    cache.put(setup.name(), new Deadlined(setup.value(), System.nanoTime() + Duration.ofHours(1).toNanos()));
+    if (!counter) {
+      return Wrapped.noBackend(name -> {
+        Deadlined d = cache.getIfPresent(name);
+        return d != null && System.nanoTime() < d.expiresAt() ? d.value() : null;
+      });
+    }
+    java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
+    return Wrapped.noBackend(name -> {
+      Deadlined d = cache.getIfPresent(name);
+      if (d != null && System.nanoTime() < d.expiresAt()) {
+        hits.increment();
+        return d.value();
+      }
+      return null;
+    });
   }
 
   private static SecretReader caffeineAsync(Setup setup) {

@@ -20,10 +20,22 @@ class HarnessTest {
       long expected = switch (rival) {
         case SECRETSBROKER -> 1; // one fetch
         case AWS_CACHING -> 2; // DescribeSecret + GetSecretValue
-        case CAFFEINE, CAFFEINE_ASYNC, CAFFEINE_ASYNC_EXPIRING, CAFFEINE_ASYNC_EXPIRING_INLINE -> 0; // pre-filled, no backend
+        case CAFFEINE, CAFFEINE_ASYNC, CAFFEINE_ASYNC_EXPIRING, CAFFEINE_ASYNC_EXPIRING_INLINE, CAFFEINE_EXPIRING,
+            DIAG_TICKER, DIAG_TICKER_COUNTER -> 0; // pre-filled, no backend
       };
       assertThat(reader.backendCalls()).as(reader.backendCallDetail()).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void memoryPerEntry_smallRun_oursKeepsOneCopyOfEachValue() {
+    MemoryPerEntry.Result ours = MemoryPerEntry.ours(40, 1024);
+    MemoryPerEntry.Result map = MemoryPerEntry.chm(40, 1024);
+    assertThat(map.copiesPerEntry()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.25));
+    // about 1: a few other large arrays (pool and table growth) can appear; two copies would be 2
+    assertThat(ours.copiesPerEntry()).as("one copy of the value per cached secret")
+        .isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.25));
+    assertThat(ours.structurePerEntry()).isPositive().isGreaterThan(map.structurePerEntry());
   }
 
   @Test

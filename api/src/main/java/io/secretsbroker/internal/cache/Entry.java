@@ -11,11 +11,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Immutable apart from the refresh bookkeeping, which is touched by one refresher at a time
  * (the {@link #refreshing} flag) and read racily by hits (benign: at worst one extra refresh try).
  */
-public final class Entry {
+public class Entry {
+  /** {@link #expiresAt} of a failed cold load and of a load in flight: never usable by a hit. */
+  static final long NEVER = Long.MIN_VALUE;
+
   /** The owner of the cached bytes (callers get {@link SecretValue#view() views}); null for a negative entry. */
   public final SecretValue value;
   /**
-   * What {@code get()} returns; null when it must be computed (binary, JSON field). Cleared when
+   * What {@code get()} returns (the value's own String, not a copy); null when it must be computed
+   * (binary, JSON field). Cleared when
    * the entry is discarded: Caffeine may still reach a removed entry (a queued removal
    * notification) when a checkpoint is taken, and the text must not be in the snapshot.
    */
@@ -43,9 +47,14 @@ public final class Entry {
     this.expiresAt = expiresAt;
   }
 
+  /** Whether this is a failed cold load (never cached), as opposed to a remembered not-found. */
+  boolean failedLoad() {
+    return expiresAt == NEVER && failure != null;
+  }
+
   /** A failed cold load: handed to the callers that joined it, never kept. */
   public static Entry failed(RuntimeException failure) {
-    return new Entry(null, null, null, failure, 0, Long.MAX_VALUE, 0);
+    return new Entry(null, null, null, failure, 0, Long.MAX_VALUE, NEVER);
   }
 
   /** What {@code get()} returns, or null when it must be computed (binary, JSON field). */
@@ -66,7 +75,7 @@ public final class Entry {
     }
   }
 
-  /** Stops masking and zeroes the value: for an entry no reader will use again. */
+  /** Stops masking and zeroes the value (dropping the text): for an entry no reader will use again. */
   void discard() {
     release();
     text = null;

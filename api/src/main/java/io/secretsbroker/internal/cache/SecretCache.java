@@ -1,6 +1,6 @@
 package io.secretsbroker.internal.cache;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.secretsbroker.ClientClosedException;
@@ -26,12 +26,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design note.
  * <ul>
- *   <li><b>Storage</b>: a size-bounded Caffeine {@link AsyncCache}. Futures, not values, live in
- *       the map, so no provider I/O runs under a map lock. The futures never complete
- *       exceptionally: a failure is an {@link Entry} holding it.
- *   <li><b>Single flight</b>: a cold read {@linkplain #claim claims} the key by inserting an
- *       incomplete future with {@code putIfAbsent} and loads on its own thread; every concurrent
- *       reader of that key, {@code get} or batch, joins the same future: N callers, one call.
+ *   <li><b>Storage</b>: a size-bounded synchronous Caffeine {@link Cache} of completed
+ *       {@link Entry entries} (size bound only, so Caffeine stays on its fast read path; a hit is
+ *       one {@code getIfPresent} and no future). No provider I/O runs under a map lock.
+ *   <li><b>Single flight</b>: a cold read {@linkplain #claim claims} the key by inserting a
+ *       {@link Loading} placeholder with {@code putIfAbsent} and loads on its own thread; every
+ *       concurrent reader of that key, {@code get} or batch, joins the placeholder's future: N
+ *       callers, one call. Completing the future first swaps the result in for the placeholder
+ *       (compare-and-set); a failed load removes it. The futures never complete exceptionally: a
+ *       failure is an {@link Entry} holding it.
  *   <li><b>Time</b>: each entry carries its refresh time (refresh-after jittered ±10%, and no later
  *       than two thirds of the way to a lease or expiry date) and its expiry (max-stale, or the
  *       value's own expiry if sooner; negative-ttl for not-found), on the monotonic {@link Ticker};
@@ -39,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *       the read that finds them and by a sweep (at most once a second), which zeroes them.
  *   <li><b>Refresh ahead</b>: the first hit past the refresh time hands one reload to the executor
  *       (a per-entry flag keeps it to one). Every install after a load is a compare-and-set
- *       ({@code replace(key, old, new)}): a concurrent rotate, refresh or wipe always wins, and the
+ *       ({@code replace(key, old, new)} on the entry itself, by identity): a concurrent rotate,
+ *       refresh or wipe always wins, and the
  *       losing result is zeroed. A reader never waits.
  *   <li><b>Stale on error</b>: a failed refresh keeps the entry, marked stale, backing off before the
  *       next try; it still expires on time.
@@ -93,7 +97,7 @@ public final class SecretCache {
   private final Executor executor;
   private final CacheEvents events;
   private final String providerId;
-  private final AsyncCache<String, Entry> cache;
+  private final Cache<String, Entry> cache;
   private Reloader reloader;
   private BatchReloader batchReloader;
   private VersionListener versions;
@@ -112,7 +116,7 @@ public final class SecretCache {
         .maximumSize(settings.maxSize())
         .executor(this::maintain)
         .removalListener(this::onRemoval)
-        .buildAsync();
+        .build();
   }
 
   /** Wires the client's reload and announcement steps (once, before the first read). */
@@ -149,10 +153,10 @@ public final class SecretCache {
 
   /** The usable cached entry for {@code name}, counted as a hit, or null (cold, expired, in flight). */
   public Entry hit(String name) {
-    CompletableFuture<Entry> f = cache.getIfPresent(name);
-    Entry e = f == null ? null : f.getNow(null);
+    Entry e = cache.getIfPresent(name);
     long t;
-    if (e != null && e.failure == null && (t = ticker.read()) < e.expiresAt) {
+    // a load in flight and a failed load have expiresAt NEVER; a remembered not-found has a failure
+    if (e != null && (t = ticker.read()) < e.expiresAt && e.failure == null) {
       events.hit(name, e.versionId());
       if (e.stale) {
         boolean first = !e.staleReported;
@@ -160,15 +164,15 @@ public final class SecretCache {
         events.staleServed(name, e.versionId(), first);
       }
       if (t >= e.refreshAt && e.refreshing.compareAndSet(false, true)) {
-        startRefresh(name, f, e, t);
+        startRefresh(name, e, t);
       }
       return e;
     }
     return null;
   }
 
-  /** One entry a batch refresh reloads: the future it was read from and the entry it replaces. */
-  private record Due(String name, CompletableFuture<Entry> future, Entry entry) {}
+  /** One entry a batch refresh reloads: its name and the entry it replaces (the compare-and-set token). */
+  private record Due(String name, Entry entry) {}
 
   /** Most names one batch refresh takes along (the driver chunks them to its store's own limit). */
   private static final int MAX_BATCH = 100;
@@ -178,26 +182,26 @@ public final class SecretCache {
    * value due within the jitter span (each claimed through its own refreshing flag), so entries
    * loaded together keep refreshing together: one store call per batch instead of one per secret.
    */
-  private void startRefresh(String name, CompletableFuture<Entry> f, Entry e, long t) {
+  private void startRefresh(String name, Entry e, long t) {
     if (!settings.refreshBatch() || batchReloader == null) {
-      startRefresh(name, f, e);
+      startRefresh(name, e);
       return;
     }
     java.util.List<Due> due = new java.util.ArrayList<>();
-    due.add(new Due(name, f, e));
+    due.add(new Due(name, e));
     long horizon = t + settings.jitterSpanNanos();
-    for (java.util.Map.Entry<String, CompletableFuture<Entry>> c : cache.asMap().entrySet()) {
+    for (java.util.Map.Entry<String, Entry> c : cache.asMap().entrySet()) {
       if (due.size() >= MAX_BATCH) {
         break;
       }
-      Entry other = c.getValue().getNow(null);
+      Entry other = c.getValue();
       if (other != null && other != e && other.value != null && other.failure == null && other.refreshAt <= horizon
           && t < other.expiresAt && other.refreshing.compareAndSet(false, true)) {
-        due.add(new Due(c.getKey(), c.getValue(), other));
+        due.add(new Due(c.getKey(), other));
       }
     }
     if (due.size() == 1) {
-      startRefresh(name, f, e);
+      startRefresh(name, e);
       return;
     }
     try {
@@ -251,7 +255,7 @@ public final class SecretCache {
       if (fe.value != null) {
         fe.refreshAt = shared;
       }
-      if (cache.asMap().replace(d.name(), d.future(), CompletableFuture.completedFuture(fe))) {
+      if (cache.asMap().replace(d.name(), d.entry(), fe)) {
         changed(d.name(), d.entry().versionId(), fe, null);
       } else {
         fe.discard(); // rotated, refreshed, invalidated or closed meanwhile: that outcome stands
@@ -261,9 +265,9 @@ public final class SecretCache {
   }
 
   /** Hands one reload to the executor; a reader never fails because of it. */
-  private void startRefresh(String name, CompletableFuture<Entry> f, Entry e) {
+  private void startRefresh(String name, Entry e) {
     try {
-      executor.execute(() -> backgroundRefresh(name, f, e));
+      executor.execute(() -> backgroundRefresh(name, e));
     } catch (RuntimeException rejected) {
       e.refreshing.set(false);
       log.warn("Could not start a background refresh of secret '{}' ({}); serving the cached version", safe(name),
@@ -272,7 +276,7 @@ public final class SecretCache {
   }
 
   /** Never throws: installs by compare-and-set, or marks the old entry stale and backs off. */
-  private void backgroundRefresh(String name, CompletableFuture<Entry> f, Entry old) {
+  private void backgroundRefresh(String name, Entry old) {
     Entry fresh;
     try {
       try {
@@ -288,7 +292,7 @@ public final class SecretCache {
           + " secrets.cache.max-stale runs out", safe(name), providerId, describe(ex), old.versionId());
       return;
     }
-    if (cache.asMap().replace(name, f, CompletableFuture.completedFuture(fresh))) {
+    if (cache.asMap().replace(name, old, fresh)) {
       changed(name, old.versionId(), fresh, null);
     } else {
       fresh.discard(); // rotated, refreshed, invalidated or closed meanwhile: that outcome stands
@@ -344,21 +348,36 @@ public final class SecretCache {
   public Claim claim(String name) {
     String expiredVersion = null;
     for (;;) {
-      CompletableFuture<Entry> f = cache.getIfPresent(name);
-      Entry done = f == null ? null : f.getNow(null);
+      Entry done = cache.getIfPresent(name);
+      if (done instanceof Loading inFlight) {
+        return new Claim(inFlight.future, false, null);
+      }
       if (done != null && ticker.read() >= done.expiresAt) {
-        if (cache.asMap().remove(name, f) && done.value != null) {
+        if (cache.asMap().remove(name, done) && done.value != null) {
           expiredVersion = done.versionId();
         }
         continue;
       }
-      if (f != null) {
-        return new Claim(f, false, null);
+      if (done != null) {
+        return new Claim(CompletableFuture.completedFuture(done), false, null);
       }
-      CompletableFuture<Entry> mine = new CompletableFuture<>();
+      Loading mine = new Loading(this, name);
       if (cache.asMap().putIfAbsent(name, mine) == null) {
-        return new Claim(mine, true, expiredVersion);
+        return new Claim(mine.future, true, expiredVersion);
       }
+    }
+  }
+
+  /**
+   * A claimed load completed (called by its future before it wakes the joiners): the result takes
+   * the placeholder's place, only if the placeholder is still there (a refresh, rotate or wipe that
+   * happened meanwhile wins); a failed load just removes the placeholder.
+   */
+  void settle(String name, Loading placeholder, Entry result) {
+    if (result.failedLoad()) {
+      cache.asMap().remove(name, placeholder);
+    } else {
+      cache.asMap().replace(name, placeholder, result);
     }
   }
 
@@ -367,8 +386,7 @@ public final class SecretCache {
    * log it and joiners see the same error) and drops it at once.
    */
   public void fail(String name, CompletableFuture<Entry> mine, RuntimeException ex) {
-    mine.complete(Entry.failed(ex));
-    cache.asMap().remove(name, mine);
+    mine.complete(Entry.failed(ex)); // its placeholder is removed as it completes (settle)
   }
 
   /**
@@ -377,7 +395,8 @@ public final class SecretCache {
    */
   public Entry afterLoad(String name, CompletableFuture<Entry> f, Entry e) {
     if (closed) {
-      cache.asMap().remove(name, f);
+      cache.asMap().computeIfPresent(name,
+          (k, cur) -> cur == e || cur instanceof Loading l && l.future == f ? null : cur);
       e.discard();
       throw closedError();
     }
@@ -409,31 +428,33 @@ public final class SecretCache {
    * Installs {@code fresh} only if the entry cached for {@code name} is still {@code expected}
    * (null: nothing cached). On a lost race {@code fresh} is zeroed and false returned.
    */
-  public boolean replace(String name, CompletableFuture<Entry> expected, Entry fresh) {
-    CompletableFuture<Entry> next = CompletableFuture.completedFuture(fresh);
+  public boolean replace(String name, Entry expected, Entry fresh) {
     boolean installed = expected == null
-        ? cache.asMap().putIfAbsent(name, next) == null
-        : cache.asMap().replace(name, expected, next);
+        ? cache.asMap().putIfAbsent(name, fresh) == null
+        : cache.asMap().replace(name, expected, fresh);
     if (!installed) {
       fresh.discard();
       return false;
     }
-    afterLoad(name, next, fresh);
+    afterLoad(name, null, fresh);
     return true;
   }
 
   /** Installs {@code e} unconditionally (a write this client made: rotation). */
   public void install(String name, Entry e) {
-    cache.put(name, CompletableFuture.completedFuture(e));
+    cache.put(name, e);
   }
 
   /** Drops {@code name}. */
   public void invalidate(String name) {
-    cache.synchronous().invalidate(name);
+    cache.invalidate(name);
   }
 
-  /** The future cached for {@code name} (complete or in flight), or null. */
-  public CompletableFuture<Entry> current(String name) {
+  /**
+   * The entry cached for {@code name} (a load in flight is a placeholder without a value), or null:
+   * the token for a later {@link #replace}.
+   */
+  public Entry current(String name) {
     return cache.getIfPresent(name);
   }
 
@@ -484,40 +505,36 @@ public final class SecretCache {
       return;
     }
     nextSweep = t + 1_000_000_000L;
-    cache.asMap().forEach((key, f) -> {
-      Entry e = f.getNow(null);
-      if (e != null && t >= e.expiresAt) {
-        cache.asMap().remove(key, f);
+    cache.asMap().forEach((key, e) -> {
+      if (!(e instanceof Loading) && t >= e.expiresAt) {
+        cache.asMap().remove(key, e);
       }
     });
   }
 
-  /** Stops masking a value that left; zeroes it when evicted for size or expired. */
+  /** Stops masking a value that left; zeroes it (and drops its text) when evicted for size or expired. */
   private void onRemoval(String key, Entry e, RemovalCause cause) {
     if (e == null) {
       return;
     }
     e.release();
     if (e.value != null && (cause.wasEvicted() || ticker.read() >= e.expiresAt)) {
-      e.value.wipe();
+      e.discard();
     }
   }
 
   /** Drops expired entries and runs Caffeine's pending maintenance now (tests). */
   public void cleanUp() {
     sweepExpired(true);
-    cache.synchronous().cleanUp();
+    cache.cleanUp();
   }
 
   /** Zeroes every cached value, stops masking it and empties the cache, synchronously. */
   public void wipeAll() {
-    for (CompletableFuture<Entry> f : cache.asMap().values()) {
-      Entry e = f.getNow(null);
-      if (e != null) {
-        e.discard();
-      }
+    for (Entry e : cache.asMap().values()) {
+      e.discard();
     }
-    cache.synchronous().invalidateAll();
+    cache.invalidateAll();
   }
 
   /** From now on every load that completes is zeroed; then wipes everything. */
@@ -528,8 +545,7 @@ public final class SecretCache {
 
   /** Seconds since the cached value of {@code name} was loaded, or NaN. */
   public double ageSeconds(String name) {
-    CompletableFuture<Entry> f = cache.asMap().get(name);
-    Entry e = f == null ? null : f.getNow(null);
+    Entry e = cache.asMap().get(name);
     if (e == null || e.value == null) {
       return Double.NaN;
     }

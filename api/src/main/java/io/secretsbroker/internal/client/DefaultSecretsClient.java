@@ -293,11 +293,10 @@ public final class DefaultSecretsClient implements SecretsClient, CacheView, Sna
     }
     String caller = events.callerIfAudited();
     Names.Target target = resolve(name, caller);
-    CompletableFuture<Entry> f = secrets.current(name);
-    Entry old = f == null ? null : f.getNow(null);
+    Entry old = secrets.current(name); // the compare-and-set token (a placeholder while a load runs)
     Entry fresh = load(name, target, Kind.REFRESH, caller);
     stages.invalidate(name);
-    if (secrets.replace(name, f, fresh)) {
+    if (secrets.replace(name, old, fresh)) {
       secrets.changed(name, old == null ? null : old.versionId(), fresh, caller);
     }
     SecretCache.check(fresh);

@@ -10,7 +10,6 @@ import io.secretsbroker.SecretValue;
 import io.secretsbroker.SecretsException;
 import io.secretsbroker.Ticker;
 import io.secretsbroker.internal.observe.CacheEvents;
-import io.secretsbroker.internal.resilience.Resilience;
 import io.secretsbroker.spi.SecretRecord;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -98,8 +97,7 @@ public final class SecretCache {
   private final CacheEvents events;
   private final String providerId;
   private final Cache<String, Entry> cache;
-  private Reloader reloader;
-  private BatchReloader batchReloader;
+  private final Refresher refresher;
   private VersionListener versions;
   private volatile long nextSweep;
   private volatile boolean closed;
@@ -117,11 +115,12 @@ public final class SecretCache {
         .executor(this::maintain)
         .removalListener(this::onRemoval)
         .build();
+    this.refresher = new Refresher(this, settings, ticker, executor, events, providerId);
   }
 
   /** Wires the client's reload and announcement steps (once, before the first read). */
   public void bind(Reloader reloader, VersionListener versions) {
-    this.reloader = reloader;
+    refresher.reloader = reloader;
     this.versions = versions;
   }
 
@@ -130,7 +129,7 @@ public final class SecretCache {
    * due refresh then takes along every entry due within the jitter span.
    */
   public void bindBatch(BatchReloader batch) {
-    this.batchReloader = batch;
+    refresher.batchReloader = batch;
   }
 
   public long now() {
@@ -164,156 +163,11 @@ public final class SecretCache {
         events.staleServed(name, e.versionId(), first);
       }
       if (t >= e.refreshAt && e.refreshing.compareAndSet(false, true)) {
-        startRefresh(name, e, t);
+        refresher.start(name, e, t);
       }
       return e;
     }
     return null;
-  }
-
-  /** One entry a batch refresh reloads: its name and the entry it replaces (the compare-and-set token). */
-  private record Due(String name, Entry entry) {}
-
-  /** Most names one batch refresh takes along (the driver chunks them to its store's own limit). */
-  private static final int MAX_BATCH = 100;
-
-  /**
-   * Starts the reload of a due entry: alone, or, with batch refresh, together with every cached
-   * value due within the jitter span (each claimed through its own refreshing flag), so entries
-   * loaded together keep refreshing together: one store call per batch instead of one per secret.
-   */
-  private void startRefresh(String name, Entry e, long t) {
-    if (!settings.refreshBatch() || batchReloader == null) {
-      startRefresh(name, e);
-      return;
-    }
-    java.util.List<Due> due = new java.util.ArrayList<>();
-    due.add(new Due(name, e));
-    long horizon = t + settings.jitterSpanNanos();
-    for (java.util.Map.Entry<String, Entry> c : cache.asMap().entrySet()) {
-      if (due.size() >= MAX_BATCH) {
-        break;
-      }
-      Entry other = c.getValue();
-      if (other != null && other != e && other.value != null && other.failure == null && other.refreshAt <= horizon
-          && t < other.expiresAt && other.refreshing.compareAndSet(false, true)) {
-        due.add(new Due(c.getKey(), other));
-      }
-    }
-    if (due.size() == 1) {
-      startRefresh(name, e);
-      return;
-    }
-    try {
-      executor.execute(() -> backgroundRefresh(due));
-    } catch (RuntimeException rejected) {
-      due.forEach(d -> d.entry().refreshing.set(false));
-      log.warn("Could not start a background refresh of {} secrets ({}); serving the cached versions", due.size(),
-          rejected.getClass().getSimpleName());
-    }
-  }
-
-  /**
-   * A batch refresh: never throws. Each fresh entry is installed by compare-and-set, all with the
-   * earliest refresh time among them (so the batch stays one); a failed batch marks every old
-   * entry stale and backs off, as a failed single refresh does.
-   */
-  private void backgroundRefresh(java.util.List<Due> due) {
-    java.util.Map<String, Entry> fresh;
-    java.util.List<String> names = due.stream().map(Due::name).toList();
-    try {
-      try {
-        fresh = batchReloader.reloadAll(names);
-      } catch (RuntimeException ex) {
-        fresh = afterFreeze(names, ex, () -> batchReloader.reloadAll(names));
-      }
-    } catch (RuntimeException ex) {
-      long retryAt = ticker.read() + settings.retryBackoffNanos();
-      for (Due d : due) {
-        d.entry().stale = true;
-        d.entry().refreshAt = retryAt;
-        d.entry().refreshing.set(false);
-      }
-      log.warn("Refresh of secrets {} from {} failed ({}); serving the cached versions until"
-          + " secrets.cache.max-stale runs out", due.stream().map(d -> "'" + safe(d.name()) + "'").toList(),
-          providerId, describe(ex));
-      return;
-    }
-    long shared = Long.MAX_VALUE;
-    for (Entry fe : fresh.values()) {
-      if (fe.value != null) {
-        shared = Math.min(shared, fe.refreshAt);
-      }
-    }
-    for (Due d : due) {
-      Entry fe = fresh.get(d.name());
-      if (fe == null) {
-        d.entry().refreshAt = ticker.read() + settings.retryBackoffNanos();
-        d.entry().refreshing.set(false);
-        continue;
-      }
-      if (fe.value != null) {
-        fe.refreshAt = shared;
-      }
-      if (cache.asMap().replace(d.name(), d.entry(), fe)) {
-        changed(d.name(), d.entry().versionId(), fe, null);
-      } else {
-        fe.discard(); // rotated, refreshed, invalidated or closed meanwhile: that outcome stands
-      }
-    }
-    sweepExpired(false);
-  }
-
-  /** Hands one reload to the executor; a reader never fails because of it. */
-  private void startRefresh(String name, Entry e) {
-    try {
-      executor.execute(() -> backgroundRefresh(name, e));
-    } catch (RuntimeException rejected) {
-      e.refreshing.set(false);
-      log.warn("Could not start a background refresh of secret '{}' ({}); serving the cached version", safe(name),
-          rejected.getClass().getSimpleName());
-    }
-  }
-
-  /** Never throws: installs by compare-and-set, or marks the old entry stale and backs off. */
-  private void backgroundRefresh(String name, Entry old) {
-    Entry fresh;
-    try {
-      try {
-        fresh = reloader.reload(name);
-      } catch (RuntimeException ex) {
-        fresh = afterFreeze(java.util.List.of(name), ex, () -> reloader.reload(name));
-      }
-    } catch (RuntimeException ex) {
-      old.stale = true;
-      old.refreshAt = ticker.read() + settings.retryBackoffNanos();
-      old.refreshing.set(false);
-      log.warn("Refresh of secret '{}' from {} failed ({}); serving the cached version {} until"
-          + " secrets.cache.max-stale runs out", safe(name), providerId, describe(ex), old.versionId());
-      return;
-    }
-    if (cache.asMap().replace(name, old, fresh)) {
-      changed(name, old.versionId(), fresh, null);
-    } else {
-      fresh.discard(); // rotated, refreshed, invalidated or closed meanwhile: that outcome stands
-    }
-    sweepExpired(false);
-  }
-
-  /**
-   * A failed refresh whose last provider call spanned a freeze (the JVM was frozen mid-call, see
-   * {@link Resilience#spannedFreeze}) is not an outage: counted and audited as a freeze retry, it
-   * is retried once at once, and only a failure of that retry marks the entry stale. Any other
-   * failure is rethrown as it is.
-   */
-  private <T> T afterFreeze(java.util.List<String> names, RuntimeException ex, Supplier<T> retry) {
-    if (!Resilience.spannedFreeze(ex)) {
-      throw ex;
-    }
-    events.freezeRetry(names, ex);
-    log.info("Refresh of {} secret(s) from {} failed after the JVM was frozen mid-call; retrying at once",
-        names.size(), providerId);
-    return retry.get();
   }
 
   // ---------------------------------------------------------------- cold reads
@@ -443,6 +297,11 @@ public final class SecretCache {
   /** Installs {@code e} unconditionally (a write this client made: rotation). */
   public void install(String name, Entry e) {
     cache.put(name, e);
+  }
+
+  /** The live map view, for the refresher's scans and compare-and-set installs. */
+  java.util.concurrent.ConcurrentMap<String, Entry> map() {
+    return cache.asMap();
   }
 
   /** Drops {@code name}. */

@@ -70,8 +70,35 @@ public final class ClientFactory implements SecretsClientFactory {
     int maxDistinct = settings.integer(Settings.ANOMALY_MAX_DISTINCT, 100, 1, 1_000_000);
     Audit guardAudit = new Audit(uri == null ? builder.provider().id() : uri.scheme(), builder.clock(), sinks,
         maxDistinct);
-    // the guard scans on its own thread while the provider opens (an SDK client build); its verdict
-    // is taken before anything is read: a blocked start closes the provider it opened, unread
+    SecretProvider provider = openGuarded(builder, settings, uri, guardAudit);
+    ThreadPoolExecutor owned = null;
+    Executor executor = builder.executor();
+    if (executor == null) {
+      owned = defaultExecutor();
+      executor = owned;
+    }
+    try {
+      DefaultSecretsClient client = assemble(builder, settings, names, provider, sinks, maxDistinct, executor, owned);
+      prefetch(client, settings, names);
+      return client;
+    } catch (RuntimeException e) {
+      if (owned != null) {
+        owned.shutdown();
+      }
+      if (builder.provider() == null) {
+        provider.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the provider while the runtime guard scans on its own thread (an SDK client build takes
+   * a while); the guard's verdict is taken before anything is read. A blocked start closes the
+   * provider it opened, unread; a guard violation is reported ahead of an open failure.
+   */
+  private static SecretProvider openGuarded(SecretsClient.Builder builder, Settings settings, ProviderUri uri,
+      Audit guardAudit) {
     GuardScan scan = GuardScan.start(builder, settings);
     SecretProvider provider;
     try {
@@ -93,48 +120,36 @@ public final class ClientFactory implements SecretsClientFactory {
       }
       throw guardFailed;
     }
-    ThreadPoolExecutor owned = null;
-    Executor executor = builder.executor();
-    if (executor == null) {
-      owned = defaultExecutor();
-      executor = owned;
+    return provider;
+  }
+
+  /** The client over an open provider: resilience, metrics, audit, and the close sequence. */
+  private static DefaultSecretsClient assemble(SecretsClient.Builder builder, Settings settings, Names names,
+      SecretProvider provider, List<AuditSink> sinks, int maxDistinct, Executor executor, ThreadPoolExecutor owned) {
+    Resilience resilience = new Resilience(provider.id(), settings, builder.clock(), builder.ticker());
+    AuditSink metrics = MetricsSupport.create(settings, builder.meterRegistry(), provider.id());
+    if (metrics != null) {
+      sinks.add(metrics);
     }
-    ThreadPoolExecutor toShutDown = owned;
-    try {
-      Resilience resilience = new Resilience(provider.id(), settings, builder.clock(), builder.ticker());
-      AuditSink metrics = MetricsSupport.create(settings, builder.meterRegistry(), provider.id());
-      if (metrics != null) {
-        sinks.add(metrics);
-      }
-      Audit audit = new Audit(provider.id(), builder.clock(), sinks, maxDistinct);
-      DefaultSecretsClient client = new DefaultSecretsClient(provider, settings, names, resilience, audit,
-          builder.clock(), builder.ticker(), executor, () -> {
-            if (toShutDown != null) {
-              toShutDown.shutdown();
+    Audit audit = new Audit(provider.id(), builder.clock(), sinks, maxDistinct);
+    DefaultSecretsClient client = new DefaultSecretsClient(provider, settings, names, resilience, audit,
+        builder.clock(), builder.ticker(), executor, () -> {
+          if (owned != null) {
+            owned.shutdown();
+          }
+          for (Runnable hook : builder.closeHooks()) {
+            try {
+              hook.run();
+            } catch (RuntimeException ex) {
+              org.slf4j.LoggerFactory.getLogger(SecretsClient.class).warn("A close hook threw {}; the client is"
+                  + " closed and the other hooks ran", ex.getClass().getName());
             }
-            for (Runnable hook : builder.closeHooks()) {
-              try {
-                hook.run();
-              } catch (RuntimeException ex) {
-                org.slf4j.LoggerFactory.getLogger(SecretsClient.class).warn("A close hook threw {}; the client is"
-                    + " closed and the other hooks ran", ex.getClass().getName());
-              }
-            }
-          });
-      if (metrics != null) {
-        MetricsSupport.bind(metrics, client);
-      }
-      prefetch(client, settings, names);
-      return client;
-    } catch (RuntimeException e) {
-      if (owned != null) {
-        owned.shutdown();
-      }
-      if (builder.provider() == null) {
-        provider.close();
-      }
-      throw e;
+          }
+        });
+    if (metrics != null) {
+      MetricsSupport.bind(metrics, client);
     }
+    return client;
   }
 
   /**

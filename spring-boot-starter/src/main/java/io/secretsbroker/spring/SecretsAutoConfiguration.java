@@ -126,17 +126,33 @@ public class SecretsAutoConfiguration {
   }
 
   /**
-   * {@code secrets.datasource.secret}: Hikari pools take their credentials from the secret. (To be
-   * switched to the {@code secretsbroker-jdbc} module's credentials provider when it is merged.)
+   * {@code secrets.datasource.secret}: Hikari pools take their credentials from the secret through
+   * the {@code secretsbroker-jdbc} module ({@link SecretsDataSourcePostProcessor}).
    */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "com.zaxxer.hikari.HikariDataSource")
+  @ConditionalOnClass(name = {"com.zaxxer.hikari.HikariDataSource", "io.secretsbroker.jdbc.SecretsDataSource"})
   @ConditionalOnProperty(name = SpringSettings.DATASOURCE_SECRET)
   static class DataSource {
     @Bean
     static SecretsDataSourcePostProcessor secretsDataSourcePostProcessor(ConfigurableListableBeanFactory beanFactory,
                                                                          Environment environment) {
       return new SecretsDataSourcePostProcessor(beanFactory, environment);
+    }
+  }
+
+  /**
+   * {@code secrets.datasource.secret} without {@code secretsbroker-jdbc}: start-up fails saying which
+   * artifact to add, instead of a pool that silently logs in without the secret's credentials.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnMissingClass("io.secretsbroker.jdbc.SecretsDataSource")
+  @ConditionalOnProperty(name = SpringSettings.DATASOURCE_SECRET)
+  static class DataSourceWithoutJdbcModule {
+    @Bean
+    static Object secretsDataSourceRequiresJdbcModule() {
+      throw new io.secretsbroker.ConfigurationException(SpringSettings.DATASOURCE_SECRET
+          + " is set but io.secretsbroker:secretsbroker-jdbc is not on the classpath: add that dependency"
+          + " (the pool takes its credentials through it), or remove " + SpringSettings.DATASOURCE_SECRET);
     }
   }
 }

@@ -95,9 +95,21 @@ class DataSourceRotationTest {
       assertThat(currentUser(ds)).isEqualTo("app");
       assertThat(ds.getPassword()).as("no password on the pool's config with a credentials provider, or the secret's")
           .isIn(null, PW1);
-      assertThat(ctx.getBean(SecretsDataSourcePostProcessor.class).pools()).singleElement().satisfies(c ->
-          // Boot 4 manages HikariCP 7 (credentials provider); Boot 3.5 HikariCP 6 (credentials through the MXBean)
-          assertThat(c.usesCredentialsProvider()).isEqualTo(org.springframework.boot.SpringBootVersion.getVersion().startsWith("4.")));
+      boolean boot4 = org.springframework.boot.SpringBootVersion.getVersion().startsWith("4.");
+      assertThat(ctx.getBean(SecretsDataSourcePostProcessor.class).pools()).singleElement().satisfies(c -> {
+        // Boot 4 manages HikariCP 7: secretsbroker-jdbc's SecretsHikari pool with its credentials provider;
+        // Boot 3.5 manages HikariCP 6: Boot's pool over secretsbroker-jdbc's SecretsDataSource
+        assertThat(c.usesCredentialsProvider()).isEqualTo(boot4);
+        assertThat(c.pool()).isSameAs(ds);
+        assertThat(c.toString()).doesNotContain(PW1);
+      });
+      if (boot4) {
+        // compiled against HikariCP 6 as well, which has no getCredentialsProvider()
+        assertThat(HikariDataSource.class.getMethod("getCredentialsProvider").invoke(ds))
+            .isInstanceOf(io.secretsbroker.jdbc.SecretsCredentialsProvider.class);
+      } else {
+        assertThat(ds.getDataSource()).isInstanceOf(io.secretsbroker.jdbc.SecretsDataSource.class);
+      }
 
       // rotate: the database first, then the secret (what a rotation target does)
       try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
@@ -115,5 +127,49 @@ class DataSourceRotationTest {
       assertThat(catchThrowable(() -> DriverManager.getConnection(url(), "app", PW1))).as("old password is gone")
           .isInstanceOf(SQLException.class);
     }
+  }
+
+  /**
+   * A rotation done outside the process (the database and the store change, the client has not
+   * refreshed yet): the next new connection is refused with the cached password, and the JDBC
+   * module's login retry refreshes the secret and logs in with the new one. No event, no restart.
+   */
+  @Test
+  void loginRetry_bridgesARotationTheClientHasNotSeenYet() throws Exception {
+    String pw3 = "pg-pw-three-1d"; // secrets-guard:allow test database password
+    InMemorySecretProvider store = InMemorySecretProvider.named("spring-jdbc-retry");
+    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE retry_app LOGIN PASSWORD '" + PW1 + "'");
+    }
+    store.seed("db", "{\"username\":\"retry_app\",\"password\":\"" + PW1 + "\"}");
+    try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(JdbcApp.class).web(WebApplicationType.NONE).run(
+        "--spring.config.import=secretsbroker:db", "--secrets.provider=memory://spring-jdbc-retry",
+        "--secrets.datasource.secret=db", "--secrets.watch.interval=off", "--spring.datasource.url=" + url(),
+        "--secrets.jdbc.login-retry=10s", "--spring.datasource.hikari.maximum-pool-size=1",
+        "--spring.datasource.hikari.minimum-idle=0")) {
+      HikariDataSource ds = ctx.getBean(HikariDataSource.class);
+      assertThat(currentUser(ds)).isEqualTo("retry_app");
+
+      try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        s.execute("ALTER ROLE retry_app PASSWORD '" + pw3 + "'");
+      }
+      store.seed("db", "{\"username\":\"retry_app\",\"password\":\"" + pw3 + "\"}");
+      ds.getHikariPoolMXBean().softEvictConnections(); // the next checkout opens a new connection
+
+      assertThat(currentUser(ds)).isEqualTo("retry_app");
+      assertThat(ctx.getBean(SecretsClient.class).value("db").field("password")).as("the retry refreshed the secret")
+          .isEqualTo(pw3);
+    }
+  }
+
+  @Test
+  void badLoginRetry_failsStartUpNamingTheKey() {
+    InMemorySecretProvider store = InMemorySecretProvider.named("spring-jdbc-bad");
+    store.seed("db", "{\"username\":\"app\",\"password\":\"" + PW1 + "\"}");
+    Throwable t = catchThrowable(() -> new SpringApplicationBuilder(JdbcApp.class).web(WebApplicationType.NONE).run(
+        "--spring.config.import=secretsbroker:db", "--secrets.provider=memory://spring-jdbc-bad",
+        "--secrets.datasource.secret=db", "--secrets.watch.interval=off", "--spring.datasource.url=" + url(),
+        "--secrets.jdbc.login-retry=soon").close());
+    assertThat(t).hasStackTraceContaining("secrets.jdbc.login-retry").hasStackTraceContaining("soon");
   }
 }

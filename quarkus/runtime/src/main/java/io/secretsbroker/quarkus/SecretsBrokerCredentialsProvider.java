@@ -26,12 +26,14 @@ import java.util.Objects;
  *
  * <p>Failure: a secret that is not a JSON object with a {@code password} field throws
  * {@link SecretFormatException} naming the secret and the missing field, never a value; other
- * failures are the client's typed {@link SecretsException}s. Thread-safe (stateless).
+ * failures are the client's typed {@link SecretsException}s. Thread-safe (stateless). Final: a
+ * {@code @Singleton} bean needs no client proxy, and a constructor that rejects a null client must
+ * not leave a subclass half-built.
  */
 @Singleton
 @Named("secretsbroker")
 @Unremovable
-public class SecretsBrokerCredentialsProvider implements CredentialsProvider {
+public final class SecretsBrokerCredentialsProvider implements CredentialsProvider {
   /** The bean name to give {@code quarkus.datasource.credentials-provider}. */
   public static final String NAME = "secretsbroker";
 

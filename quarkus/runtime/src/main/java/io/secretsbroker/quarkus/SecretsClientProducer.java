@@ -1,6 +1,7 @@
 package io.secretsbroker.quarkus;
 
 import io.quarkus.arc.DefaultBean;
+import io.secretsbroker.ConfigurationException;
 import io.secretsbroker.SecretsClient;
 import io.secretsbroker.quarkus.internal.ClientHolder;
 import jakarta.enterprise.inject.Disposes;
@@ -12,6 +13,8 @@ import jakarta.inject.Singleton;
  * client that resolves {@code ${secrets.*}} placeholders (built from {@code secrets.*} when the
  * runtime configuration was built), closed when the application shuts down.
  *
+ * <p>Its configuration is the {@link SecretsBrokerConfig} mapping.
+ *
  * <p>Failure: injecting the client without {@code secrets.provider} configured throws
  * {@link io.secretsbroker.ConfigurationException} saying what to set. The client is thread-safe.
  */
@@ -21,7 +24,12 @@ public class SecretsClientProducer {
   @Produces
   @Singleton
   @DefaultBean
-  SecretsClient secretsClient() {
+  SecretsClient secretsClient(SecretsBrokerConfig config) {
+    if (config.provider().isEmpty()) {
+      throw new ConfigurationException("No SecretsClient: secrets.provider is not set in the Quarkus"
+          + " configuration. Set it in application.properties (for example secrets.provider=aws://?region=eu-west-1,"
+          + " or memory:// in tests).");
+    }
     return ClientHolder.client();
   }
 

@@ -100,7 +100,7 @@ public final class SecretsRuntime implements DisposableBean {
 
   /** The {@code secrets.*} properties the client was built with (configuration holds no secrets). */
   public Map<String, String> settings() {
-    return settings;
+    return java.util.Collections.unmodifiableMap(settings);
   }
 
   public HealthTracker health() {

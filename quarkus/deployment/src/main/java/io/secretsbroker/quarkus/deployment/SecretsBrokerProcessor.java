@@ -9,8 +9,6 @@ import io.secretsbroker.quarkus.internal.SecretsBrokerRecorder;
 import jakarta.inject.Singleton;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import io.quarkus.deployment.annotations.BuildProducer;
@@ -61,8 +59,27 @@ class SecretsBrokerProcessor {
         .build();
   }
 
-  private static final Pattern DATASOURCE_PROVIDER = Pattern.compile(
-      "quarkus\\.datasource\\.(?:(\"[^\"]+\"|[^.]+)\\.)?credentials-provider");
+  private static final String DATASOURCE_PREFIX = "quarkus.datasource.";
+  private static final String CREDENTIALS_PROVIDER = "credentials-provider";
+
+  /**
+   * Whether {@code key} is {@code quarkus.datasource.credentials-provider} or
+   * {@code quarkus.datasource.<name>.credentials-provider} ({@code <name>} one segment, or quoted).
+   * Plain string checks, no regular expression: keys come from the application's configuration.
+   */
+  static boolean isCredentialsProviderKey(String key) {
+    if (key.equals(DATASOURCE_PREFIX + CREDENTIALS_PROVIDER)) {
+      return true;
+    }
+    if (!key.startsWith(DATASOURCE_PREFIX) || !key.endsWith("." + CREDENTIALS_PROVIDER)) {
+      return false;
+    }
+    String name = key.substring(DATASOURCE_PREFIX.length(), key.length() - CREDENTIALS_PROVIDER.length() - 1);
+    if (name.startsWith("\"")) {
+      return name.length() > 2 && name.indexOf('"', 1) == name.length() - 1;
+    }
+    return !name.isEmpty() && name.indexOf('.') < 0 && name.indexOf('"') < 0;
+  }
 
   @BuildStep
   @Record(ExecutionTime.RUNTIME_INIT)
@@ -70,8 +87,7 @@ class SecretsBrokerProcessor {
     Config config = ConfigProvider.getConfig();
     Set<String> secrets = new TreeSet<>();
     for (String key : config.getPropertyNames()) {
-      Matcher m = DATASOURCE_PROVIDER.matcher(key);
-      if (m.matches() && SecretsBrokerCredentialsProvider.NAME.equals(config.getOptionalValue(key, String.class).orElse(null))) {
+      if (isCredentialsProviderKey(key) && SecretsBrokerCredentialsProvider.NAME.equals(config.getOptionalValue(key, String.class).orElse(null))) {
         config.getOptionalValue(key + "-name", String.class)
             .filter(name -> !name.equals(SecretsBrokerCredentialsProvider.NAME))
             .ifPresent(secrets::add);

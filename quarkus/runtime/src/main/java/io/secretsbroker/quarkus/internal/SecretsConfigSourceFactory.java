@@ -25,9 +25,10 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * until configured; injecting {@code SecretsClient} then fails with a message saying what to set).
  *
  * <p>The few keys the extension needs itself ({@code secrets.provider}, {@code secrets.names},
- * {@code secrets.allow}) are read straight from the context rather than through a
- * {@code @ConfigMapping}: a mapping built at run time needs its implementation generated with ASM,
- * which a packaged application does not have.
+ * {@code secrets.allow}) are read straight from the context: this factory runs while the runtime
+ * configuration is being built, before any mapping exists (placeholders in other configuration
+ * must already resolve). The same keys are also the run-time mapping
+ * {@code io.secretsbroker.quarkus.SecretsBrokerConfig}, generated at build time, which the beans use.
  * Stateless; called by SmallRye Config on the thread building the configuration.
  */
 public final class SecretsConfigSourceFactory implements ConfigSourceFactory {

@@ -52,6 +52,20 @@ class BatchRefreshTest {
   }
 
   @Test
+  void afterRestore_prefetchedNamesReloadInOneBatch_beforeTheFirstRead() throws Exception {
+    seed(20);
+    SecretsClient c = client("secrets.prefetch", String.join(",", names(20)));
+    var snapshot = ((io.secretsbroker.internal.client.DefaultSecretsClient) c).snapshotResource();
+    snapshot.beforeCheckpoint(null);
+    assertThat(provider.handedOut).allSatisfy(bytes -> assertThat(bytes).containsOnly(0));
+    snapshot.afterRestore(null);
+    assertThat(provider.fetchAlls.get()).as("batch calls: the build's prefetch, then the restore's").isEqualTo(2);
+    names(20).forEach(c::get);
+    assertThat(c.stats().hits()).isEqualTo(20);
+    assertThat(provider.fetches.get()).as("single reads").isZero();
+  }
+
+  @Test
   void refresh_entriesLoadedTogether_refreshInOneBatchCall_andStayTogether() {
     seed(20);
     SecretsClient c = client("secrets.prefetch", String.join(",", names(20)), "secrets.cache.refresh-after", "5m");

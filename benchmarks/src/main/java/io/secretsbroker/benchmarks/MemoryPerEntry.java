@@ -61,7 +61,11 @@ public final class MemoryPerEntry {
 
   /** One contender's figures. */
   public record Result(String rival, int n, double structurePerEntry, double heapPerEntry, double copiesPerEntry,
-      Map<String, Double> perClass) {}
+      Map<String, Double> perClass) {
+    public Result {
+      perClass = Map.copyOf(perClass);
+    }
+  }
 
   public static void main(String[] args) {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -150,16 +154,15 @@ public final class MemoryPerEntry {
     }
     GraphLayout before = GraphLayout.parseInstance(roots);
     long heapBefore = usedAfterGc();
-    List<String> got = new ArrayList<>(n);
     for (String k : keys) {
-      got.add(read.apply(k));
+      read.apply(k); // loads it; the value returned is checked below, then dropped like a caller's
     }
     for (int i = 0; i < n; i++) {
       if (!value(i, size).equals(read.apply(keys.get(i)))) {
         throw new IllegalStateException(rival + " returned a wrong value for " + keys.get(i));
       }
     }
-    got.clear(); // the callers' references are gone: what is left is what the contender keeps
+    // no caller holds a value any more: what is left is what the contender keeps
     long heapAfter = usedAfterGc();
     GraphLayout after = GraphLayout.parseInstance(roots);
     long keyBytes = 0;

@@ -188,7 +188,7 @@ final class TokenFormats {
   }
 
   static boolean random(String tail) {
-    return Detector.looksRandom(tail);
+    return SecretValues.looksRandom(tail);
   }
 
   /** At least one letter and one digit: vendors' random parts, unlike words and placeholders. */

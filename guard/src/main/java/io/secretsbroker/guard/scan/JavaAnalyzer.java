@@ -47,8 +47,11 @@ import java.util.Set;
  * the environment ({@code System.getenv("DB_PASSWORD")}, {@code System.getProperty("db.password")}).
  * Concatenations of literals are folded. A file JavaParser cannot parse keeps the format rules,
  * which the scanner has already applied to its text. A file without any context word is not
- * parsed; in the others, {@link JavaSkeleton} first blanks the blocks without one, so the parser
- * reads little more than the declarations that matter.
+ * parsed, nor one where no string literal is relevant ({@link JavaSkeleton}: no context word in
+ * its statement, no concatenation or escape, not in a secret-named getter) and no sink word
+ * stands, since every judgement above needs one of those; in the others, {@link JavaSkeleton}
+ * first blanks the blocks without one, so the parser reads little more than the declarations
+ * that matter.
  *
  * <p>Not thread-safe (one JavaParser instance); the scanner uses one per thread.
  */
@@ -145,7 +148,10 @@ final class JavaAnalyzer {
     }
     // a credential sink may take its literal through a name declared elsewhere in the class: such
     // files are parsed whole (the skeleton keeps only statements holding a relevant literal)
-    String skeleton = points.sink() ? src.text : JavaSkeleton.blank(src.text, points);
+    String skeleton = points.sink() ? src.text : JavaSkeleton.skeletonOrNull(src.text, points);
+    if (skeleton == null) {
+      return; // no literal of the file could be judged: its context words are all in comments or far off
+    }
     ParseResult<CompilationUnit> result = parser.parse(skeleton);
     if (!result.isSuccessful() && skeleton != src.text) {
       result = parser.parse(src.text); // the blanking should never break a parse; if it does, see all

@@ -47,6 +47,18 @@ final class JavaSkeleton {
    * @param points where context words and weak name fragments stand ({@link JavaAnalyzer#contextPoints})
    */
   static String blank(String text, JavaAnalyzer.Points points) {
+    return blank(text, points, false);
+  }
+
+  /**
+   * Like {@link #blank(String, JavaAnalyzer.Points)}, but null when the text lexes and holds no
+   * relevant literal: the analyzer could judge none of its literals, so it need not be parsed.
+   */
+  static String skeletonOrNull(String text, JavaAnalyzer.Points points) {
+    return blank(text, points, true);
+  }
+
+  private static String blank(String text, JavaAnalyzer.Points points, boolean nullWhenNothingRelevant) {
     Lexed lx = lex(text);
     if (lx == null) {
       return text;
@@ -74,6 +86,9 @@ final class JavaSkeleton {
           keep[b] = true;
         }
       }
+    }
+    if (relevantCount == 0 && nullWhenNothingRelevant) {
+      return null;
     }
     relevant = Arrays.copyOf(relevant, relevantCount);
     // candidate spans to drop: emptied block interiors, statements without a relevant literal, comments

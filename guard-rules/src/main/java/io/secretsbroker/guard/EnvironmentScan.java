@@ -155,7 +155,7 @@ public final class EnvironmentScan {
       String lower = header.toLowerCase(Locale.ROOT);
       String credential = lower.equals("authorization") ? v.replaceFirst("(?i)^(bearer|basic|apikey|api-key)\\s+", "") : v;
       List<Detection> found = detector.scanEnvironment(lower.equals("authorization") ? "auth-token" : header, credential);
-      if (found.isEmpty() && credential.length() >= 16 && Detector.isGenericSecretValue(credential)) {
+      if (found.isEmpty() && credential.length() >= 16 && SecretValues.isGenericSecretValue(credential)) {
         found = detector.scanEnvironment("api-key", credential);
       }
       if (!found.isEmpty()) {

@@ -105,7 +105,7 @@ public final class Finding {
 
   /** {@code DB_PASSWORD} becomes {@code db-password}, {@code stripeApiKey} becomes {@code stripe-api-key}. */
   static String suggestedSecretName(String subject) {
-    String joined = String.join("-", Detector.words(subject));
+    String joined = String.join("-", SecretNames.words(subject));
     return joined.isEmpty() ? subject.toLowerCase(Locale.ROOT) : joined;
   }
 

@@ -29,6 +29,15 @@ final class TokenFormats {
   private static final String UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
   static List<FormatRule> rules() {
+    List<FormatRule> rules = new java.util.ArrayList<>(sendGridToCohere());
+    rules.addAll(discordToHubSpot());
+    rules.addAll(mapboxToVault());
+    rules.addAll(telegramAndLater());
+    return List.copyOf(rules);
+  }
+
+  /** SendGrid, Anthropic, OpenAI, 1Password, age, Alibaba, Artifactory, Asana, Entra ID, Cloudflare, Cohere. */
+  private static List<FormatRule> sendGridToCohere() {
     return List.of(
         // SendGrid documents SG.<22>.<43>; keys with a shorter id part (20) are in circulation, so 16-32 / 40-50
         new FormatRule(Rule.SENDGRID_KEY, Pattern.compile(B + "(SG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{40,50})" + E), 1,
@@ -60,7 +69,12 @@ final class TokenFormats {
             (t, m) -> random(m.group(1).substring(5))),
         new FormatRule(Rule.COHERE_KEY,
             Pattern.compile("(?i:cohere|co_api_key)" + NEXT_TO + "([A-Za-z0-9]{40})(?![A-Za-z0-9])"), 1,
-            anyCase("cohere", "co_api_key"), (t, m) -> random(m.group(1)) && mixed(m.group(1))),
+            anyCase("cohere", "co_api_key"), (t, m) -> random(m.group(1)) && mixed(m.group(1))));
+  }
+
+  /** Discord, Doppler, Dynatrace, Facebook, Flutterwave, Harness, Heroku, HubSpot. */
+  private static List<FormatRule> discordToHubSpot() {
+    return List.of(
         // bot token: base64 of the bot's numeric id, a base64 timestamp, an HMAC
         new FormatRule(Rule.DISCORD_TOKEN,
             Pattern.compile("(?<![A-Za-z0-9_.-])([MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38})"
@@ -94,7 +108,12 @@ final class TokenFormats {
         new FormatRule(Rule.HUBSPOT_TOKEN, Pattern.compile(B + "(pat-(?:na|eu|ap)[0-9]-" + UUID + ")(?![A-Za-z0-9-])"), 1,
             exact("pat-na", "pat-eu", "pat-ap"), (t, m) -> random(m.group(1).substring(8))),
         new FormatRule(Rule.HUBSPOT_TOKEN, Pattern.compile("(?i:hubspot|hapikey)" + NEXT_TO + "(" + UUID + ")(?![A-Za-z0-9-])"),
-            1, anyCase("hubspot", "hapikey"), (t, m) -> random(m.group(1))),
+            1, anyCase("hubspot", "hapikey"), (t, m) -> random(m.group(1))));
+  }
+
+  /** Mapbox, Teams webhooks, Notion, Octopus Deploy, PKCS#12, Snyk, Sourcegraph, Squarespace, Vault. */
+  private static List<FormatRule> mapboxToVault() {
+    return List.of(
         new FormatRule(Rule.MAPBOX_TOKEN,
             Pattern.compile(B + "(sk\\.eyJ[A-Za-z0-9_-]{20,}\\.[A-Za-z0-9_-]{20,})" + E), 1, exact("sk.eyJ"),
             (t, m) -> Checksums.decodesToJsonObject(m.group(1).substring(3, m.group(1).indexOf('.', 3)))),
@@ -124,7 +143,12 @@ final class TokenFormats {
         new FormatRule(Rule.SQUARESPACE_KEY, Pattern.compile("(?i:squarespace)" + NEXT_TO + "(" + UUID + ")(?![A-Za-z0-9-])"),
             1, anyCase("squarespace"), (t, m) -> random(m.group(1))),
         new FormatRule(Rule.VAULT_TOKEN, Pattern.compile("(?<![A-Za-z0-9_.-])(hv[sbr]\\.[A-Za-z0-9_-]{24,})" + E), 1,
-            exact("hvs.", "hvb.", "hvr."), (t, m) -> random(m.group(1).substring(4)) && mixed(m.group(1).substring(4))),
+            exact("hvs.", "hvb.", "hvr."), (t, m) -> random(m.group(1).substring(4)) && mixed(m.group(1).substring(4))));
+  }
+
+  /** Telegram, Fly.io, Atlassian, Stripe webhooks and the formats added after them. */
+  private static List<FormatRule> telegramAndLater() {
+    return List.of(
         new FormatRule(Rule.TELEGRAM_BOT_TOKEN,
             Pattern.compile("(?<![A-Za-z0-9_:-])([0-9]{8,10}:AA[A-Za-z0-9_-]{33})" + E), 1, exact(":AA"),
             (t, m) -> random(m.group(1).substring(m.group(1).indexOf(':') + 3))).back(10),
@@ -188,7 +212,7 @@ final class TokenFormats {
   }
 
   static boolean random(String tail) {
-    return Detector.looksRandom(tail);
+    return SecretValues.looksRandom(tail);
   }
 
   /** At least one letter and one digit: vendors' random parts, unlike words and placeholders. */

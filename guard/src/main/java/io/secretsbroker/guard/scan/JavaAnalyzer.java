@@ -47,8 +47,11 @@ import java.util.Set;
  * the environment ({@code System.getenv("DB_PASSWORD")}, {@code System.getProperty("db.password")}).
  * Concatenations of literals are folded. A file JavaParser cannot parse keeps the format rules,
  * which the scanner has already applied to its text. A file without any context word is not
- * parsed; in the others, {@link JavaSkeleton} first blanks the blocks without one, so the parser
- * reads little more than the declarations that matter.
+ * parsed, nor one where no string literal is relevant ({@link JavaSkeleton}: no context word in
+ * its statement, no concatenation or escape, not in a secret-named getter) and no sink word
+ * stands, since every judgement above needs one of those; in the others, {@link JavaSkeleton}
+ * first blanks the blocks without one, so the parser reads little more than the declarations
+ * that matter.
  *
  * <p>Not thread-safe (one JavaParser instance); the scanner uses one per thread.
  */
@@ -91,26 +94,37 @@ final class JavaAnalyzer {
    * ({@code key}), so one counts only inside a secret-sounding identifier or literal.
    */
   private static final String[] WEAK_FRAGMENTS = {"pw", "key"};
+  /** Words of the credential sinks that may take a literal through a name declared elsewhere. */
+  private static final List<String> SINK_WORDS = List.of("getconnection", "login(", "keyspec", "pbkdf2", "hmac",
+      "signwith", "addidentity", "setpassword", "passwordauthentication", "keystore", "withpassword",
+      "setsigningkey");
   private static final AnchorScanner CONTEXT;
 
   static {
     List<String> words = new ArrayList<>(List.of(CONTEXT_WORDS));
     words.addAll(List.of(WEAK_FRAGMENTS));
+    words.addAll(SINK_WORDS); // one pass finds the sink words too
     CONTEXT = AnchorScanner.anyCase(words);
   }
 
   /**
-   * Where context words and weak fragments stand in a text, each sorted; both empty when the
-   * text holds no context word and need not be parsed.
+   * Where context words and weak fragments stand in a text, each sorted, and whether a sink word
+   * ({@code SINK_WORDS}) stands in it; all empty when the text holds no context word and need
+   * not be parsed.
    */
-  record Points(int[] words, int[] weak) {
-    static final Points NONE = new Points(new int[0], new int[0]);
+  record Points(int[] words, int[] weak, boolean sink) {
+    static final Points NONE = new Points(new int[0], new int[0], false);
   }
 
   static Points contextPoints(String text) {
     int[][] found = {new int[8], new int[8]};
     int[] count = {0, 0};
+    boolean[] sink = {false};
     CONTEXT.scan(text, (word, at) -> {
+      if (word >= CONTEXT_WORDS.length + WEAK_FRAGMENTS.length) {
+        sink[0] = true;
+        return;
+      }
       int kind = word < CONTEXT_WORDS.length ? 0 : 1;
       if (count[kind] == found[kind].length) {
         found[kind] = Arrays.copyOf(found[kind], count[kind] * 2);
@@ -124,7 +138,7 @@ final class JavaAnalyzer {
     int[] weak = Arrays.copyOf(found[1], count[1]);
     Arrays.sort(words);
     Arrays.sort(weak);
-    return new Points(words, weak);
+    return new Points(words, weak, sink[0]);
   }
 
   void analyze(SourceText src) {
@@ -134,7 +148,10 @@ final class JavaAnalyzer {
     }
     // a credential sink may take its literal through a name declared elsewhere in the class: such
     // files are parsed whole (the skeleton keeps only statements holding a relevant literal)
-    String skeleton = hasSinkWord(src.text) ? src.text : JavaSkeleton.blank(src.text, points);
+    String skeleton = points.sink() ? src.text : JavaSkeleton.skeletonOrNull(src.text, points);
+    if (skeleton == null) {
+      return; // no literal of the file could be judged: its context words are all in comments or far off
+    }
     ParseResult<CompilationUnit> result = parser.parse(skeleton);
     if (!result.isSuccessful() && skeleton != src.text) {
       result = parser.parse(src.text); // the blanking should never break a parse; if it does, see all
@@ -147,32 +164,48 @@ final class JavaAnalyzer {
     if (cu.isEmpty() || !result.isSuccessful()) {
       return;
     }
-    constants = constants(cu.get());
-    List<TextBlockLiteralExpr> textBlocks = new ArrayList<>();
+    // one pre-order walk collects what four walks (findAll per node type) used to, in the same order
+    Nodes nodes = new Nodes();
+    constants = Map.of(); // filled from the walk; literal() never reads it
     cu.get().walk(node -> {
       if (node instanceof StringLiteralExpr lit) {
         literal(src, lit, lit.asString());
-      } else if (node instanceof TextBlockLiteralExpr block) {
-        textBlocks.add(block);
+      } else {
+        nodes.add(node);
       }
     });
-    for (TextBlockLiteralExpr lit : textBlocks) {
+    constants = constants(nodes);
+    for (TextBlockLiteralExpr lit : nodes.textBlocks) {
       literal(src, lit, lit.asString());
     }
     if (!constants.isEmpty()) {
-      flowIntoSinks(src, cu.get());
+      flowIntoSinks(src, nodes);
     }
   }
 
-  private static final AnchorScanner SINK_WORDS = AnchorScanner.anyCase(List.of("getconnection", "login(",
-      "keyspec", "pbkdf2", "hmac", "signwith", "addidentity", "setpassword", "passwordauthentication", "keystore",
-      "withpassword", "setsigningkey"));
+  /** The nodes of one compilation unit the analysis visits after its literals, each list in pre-order. */
+  private static final class Nodes {
+    final List<TextBlockLiteralExpr> textBlocks = new ArrayList<>();
+    final List<com.github.javaparser.ast.body.Parameter> parameters = new ArrayList<>();
+    final List<VariableDeclarator> variables = new ArrayList<>();
+    final List<MethodCallExpr> calls = new ArrayList<>();
+    final List<ObjectCreationExpr> creations = new ArrayList<>();
 
-  private static boolean hasSinkWord(String text) {
-    boolean[] found = {false};
-    SINK_WORDS.scan(text, (w, at) -> found[0] = true);
-    return found[0];
+    void add(Node node) {
+      if (node instanceof TextBlockLiteralExpr block) {
+        textBlocks.add(block);
+      } else if (node instanceof com.github.javaparser.ast.body.Parameter p) {
+        parameters.add(p);
+      } else if (node instanceof VariableDeclarator vd) {
+        variables.add(vd);
+      } else if (node instanceof MethodCallExpr m) {
+        calls.add(m);
+      } else if (node instanceof ObjectCreationExpr oc) {
+        creations.add(oc);
+      }
+    }
   }
+
 
   /** Columns on line 1 of a snippet parsed inside a wrapper class shift by the wrapper's length. */
   private int firstLineShift;
@@ -225,14 +258,14 @@ final class JavaAnalyzer {
   }
 
   /** Literal values of names declared exactly once; a name declared twice is ambiguous and dropped. */
-  private static Map<String, Expression> constants(CompilationUnit cu) {
+  private static Map<String, Expression> constants(Nodes nodes) {
     Map<String, Expression> out = new HashMap<>();
     Set<String> ambiguous = new HashSet<>();
     Set<String> declared = new HashSet<>();
-    for (com.github.javaparser.ast.body.Parameter p : cu.findAll(com.github.javaparser.ast.body.Parameter.class)) {
+    for (com.github.javaparser.ast.body.Parameter p : nodes.parameters) {
       declared.add(p.getNameAsString());
     }
-    for (VariableDeclarator vd : cu.findAll(VariableDeclarator.class)) {
+    for (VariableDeclarator vd : nodes.variables) {
       if (!declared.add(vd.getNameAsString())) {
         ambiguous.add(vd.getNameAsString());
       }
@@ -257,8 +290,8 @@ final class JavaAnalyzer {
    * credential sink ({@code new PBEKeySpec(PW.toCharArray())}, {@code getConnection(url, user, pw)})
    * is judged as if the literal stood there; the finding is reported at the literal.
    */
-  private void flowIntoSinks(SourceText src, CompilationUnit cu) {
-    for (MethodCallExpr m : cu.findAll(MethodCallExpr.class)) {
+  private void flowIntoSinks(SourceText src, Nodes nodes) {
+    for (MethodCallExpr m : nodes.calls) {
       for (Expression arg : m.getArguments()) {
         Expression lit = resolve(arg);
         if (lit != null) {
@@ -266,7 +299,7 @@ final class JavaAnalyzer {
         }
       }
     }
-    for (ObjectCreationExpr oc : cu.findAll(ObjectCreationExpr.class)) {
+    for (ObjectCreationExpr oc : nodes.creations) {
       for (Expression arg : oc.getArguments()) {
         Expression lit = resolve(arg);
         if (lit != null) {

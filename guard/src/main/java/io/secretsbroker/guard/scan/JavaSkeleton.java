@@ -47,6 +47,18 @@ final class JavaSkeleton {
    * @param points where context words and weak name fragments stand ({@link JavaAnalyzer#contextPoints})
    */
   static String blank(String text, JavaAnalyzer.Points points) {
+    return blank(text, points, false);
+  }
+
+  /**
+   * Like {@link #blank(String, JavaAnalyzer.Points)}, but null when the text lexes and holds no
+   * relevant literal: the analyzer could judge none of its literals, so it need not be parsed.
+   */
+  static String skeletonOrNull(String text, JavaAnalyzer.Points points) {
+    return blank(text, points, true);
+  }
+
+  private static String blank(String text, JavaAnalyzer.Points points, boolean nullWhenNothingRelevant) {
     Lexed lx = lex(text);
     if (lx == null) {
       return text;
@@ -75,6 +87,9 @@ final class JavaSkeleton {
         }
       }
     }
+    if (relevantCount == 0 && nullWhenNothingRelevant) {
+      return null;
+    }
     relevant = Arrays.copyOf(relevant, relevantCount);
     // candidate spans to drop: emptied block interiors, statements without a relevant literal, comments
     List<long[]> spans = new ArrayList<>();
@@ -83,10 +98,11 @@ final class JavaSkeleton {
         spans.add(new long[] {lx.open.get(b) + 1, lx.close[b]});
       }
     }
+    int[] dropped = droppedInteriors(lx, keep);
     for (int k = 0; k < lx.statements.size(); k += 2) {
       int from = lx.statements.get(k) + 1;
       int to = lx.statements.get(k + 1);
-      if (!any(relevant, from, to) && !hasSwitchLabel(text, from, to)
+      if (!within(dropped, from, to) && !any(relevant, from, to) && !hasSwitchLabel(text, from, to)
           && !codeStartsWith(text, to + 1, "else") && !codeStartsWith(text, from, "while")) {
         spans.add(new long[] {from, to});
       }
@@ -111,6 +127,52 @@ final class JavaSkeleton {
       copied = to;
     }
     return out == null ? text : out.append(text, copied, text.length()).toString();
+  }
+
+  /**
+   * The interiors of the outermost blocks that are emptied, as sorted start, end pairs (disjoint,
+   * since blocks nest). A statement inside one is emptied with it; judging it on its own would
+   * change nothing, and its switch-label and {@code else} checks are what the lexed text costs most.
+   */
+  private static int[] droppedInteriors(Lexed lx, boolean[] keep) {
+    int[] spans = new int[8];
+    int n = 0;
+    for (int b = 0; b < keep.length; b++) {
+      int parent = lx.parent.get(b);
+      if (!keep[b] && (parent < 0 || keep[parent])) {
+        if (n + 2 > spans.length) {
+          spans = Arrays.copyOf(spans, spans.length * 2);
+        }
+        spans[n++] = lx.open.get(b) + 1;
+        spans[n++] = lx.close[b];
+      }
+    }
+    return Arrays.copyOf(spans, n);
+  }
+
+  /** Whether {@code [from, to)} lies inside one of the sorted, disjoint start, end pairs. */
+  private static boolean within(int[] spans, int from, int to) {
+    int lo = 0;
+    int hi = spans.length / 2 - 1;
+    while (lo <= hi) { // the last pair starting at or before from
+      int mid = (lo + hi) >>> 1;
+      if (spans[2 * mid] <= from) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return hi >= 0 && to <= spans[2 * hi + 1];
+  }
+
+  /** Whether a backslash stands in {@code text[from, to)}. */
+  private static boolean hasBackslash(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (text.charAt(i) == '\\') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -354,7 +416,7 @@ final class JavaSkeleton {
           lx.litStatementStart.add(statementStart[depth]);
           lx.litStatementEnd.add(n);
           lx.litConcatenated.add(prevSignificant == '+');
-          lx.litEscaped.add(text.indexOf('\\', i) >= 0 && text.indexOf('\\', i) < end);
+          lx.litEscaped.add(hasBackslash(text, i, end));
         }
         i = end;
         prevSignificant = c;

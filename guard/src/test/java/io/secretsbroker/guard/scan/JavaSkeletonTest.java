@@ -105,4 +105,27 @@ class JavaSkeletonTest {
     assertThat(JavaSkeleton.blank(unbalanced, JavaAnalyzer.contextPoints(unbalanced))).isSameAs(unbalanced);
     assertThat(JavaSkeleton.blank(comment, JavaAnalyzer.contextPoints(comment))).isSameAs(comment);
   }
+
+  @Test
+  void skeletonOrNull_noRelevantLiteral_nullSoTheFileIsNotParsed() {
+    // the context words stand only in comments and in a statement without a literal
+    String quiet = "/** Passes the token on. */\nclass A {\n  // password handling\n  String token;\n"
+        + "  String f() { return \"plain\"; }\n}\n";
+    String relevant = "class A {\n  String f() { return \"plain\"; }\n  String password = \"v\";\n}\n";
+    String unbalanced = "class A {\n  String password = \"v\";\n";
+    assertThat(JavaSkeleton.skeletonOrNull(quiet, JavaAnalyzer.contextPoints(quiet))).isNull();
+    assertThat(JavaSkeleton.blank(quiet, JavaAnalyzer.contextPoints(quiet))).isNotNull();
+    assertThat(JavaSkeleton.skeletonOrNull(relevant, JavaAnalyzer.contextPoints(relevant)))
+        .isEqualTo(JavaSkeleton.blank(relevant, JavaAnalyzer.contextPoints(relevant))).contains("password = \"v\"");
+    assertThat(JavaSkeleton.skeletonOrNull(unbalanced, JavaAnalyzer.contextPoints(unbalanced))).isSameAs(unbalanced);
+  }
+
+  @Test
+  void contextPoints_sinkWordsFoundInTheSamePass() {
+    String sink = "class A { Connection c() throws Exception { return DriverManager.getConnection(u, n, PW); } }";
+    String noSink = "class A { String password; }";
+    assertThat(JavaAnalyzer.contextPoints(sink).sink()).isTrue();
+    assertThat(JavaAnalyzer.contextPoints(noSink).sink()).isFalse();
+    assertThat(JavaAnalyzer.contextPoints(noSink).words()).isNotEmpty();
+  }
 }

@@ -40,7 +40,18 @@ import java.util.concurrent.locks.LockSupport;
 public final class FleetValidation {
   private static final String SECRET_JSON = "{\"username\":\"app\",\"password\":\"fleet-validation-only\"}"; // secrets-guard:allow value served by the loopback stub
 
+  /** {@code -Dfleet.prefetch=true}: every instance prefetches its secrets in one batch when it starts. */
+  private static final boolean PREFETCH = Boolean.getBoolean("fleet.prefetch");
+
   private FleetValidation() {}
+
+  private static String prefetchList(int secrets) {
+    StringBuilder b = new StringBuilder();
+    for (int j = 0; j < secrets; j++) {
+      b.append(j == 0 ? "" : ",").append('s').append(j);
+    }
+    return b.toString();
+  }
 
   public static void main(String[] args) throws Exception {
     int instances = arg(args, 0, 200);
@@ -55,6 +66,9 @@ public final class FleetValidation {
     SecretsBrokerPolicy policy = Boolean.getBoolean("fleet.perEntry")
         ? SecretsBrokerPolicy.of(refreshAfter, 3600).withoutBatchRefresh("per-entry")
         : SecretsBrokerPolicy.of(refreshAfter, 3600);
+    if (PREFETCH) {
+      policy = policy.withPrefetch("prefetch");
+    }
     long modelled = FleetModel.run(policy.withLatency(r.meanLatency), s).totalCalls();
     long modelledNoLatency = FleetModel.run(policy, s).totalCalls();
     double diff = 100.0 * (r.calls - modelled) / modelled;
@@ -119,7 +133,13 @@ public final class FleetValidation {
     WireMockServer server = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort()
         .containerThreads(64).disableRequestJournal());
     server.start();
-    server.addMockServiceRequestListener((request, response) -> calls.incrementAndGet());
+    Map<String, LongAdder> byOperation = new java.util.concurrent.ConcurrentSkipListMap<>();
+    server.addMockServiceRequestListener((request, response) -> {
+      calls.incrementAndGet();
+      String target = String.valueOf(request.getHeader("X-Amz-Target"));
+      byOperation.computeIfAbsent(target.substring(target.indexOf('.') + 1) + " " + response.getStatus(),
+          k -> new LongAdder()).increment();
+    });
     server.stubFor(post(urlEqualTo("/"))
         .withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))
         .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
@@ -135,7 +155,7 @@ public final class FleetValidation {
             .withBody("{\"SecretValues\":[{{#each (jsonPath request.body '$.SecretIdList') as |id|}}"
                 + "{{#unless @first}},{{/unless}}{\"ARN\":\"arn:aws:secretsmanager:us-east-1:123456789012:secret:{{id}}"
                 + "-AbCdEf\",\"Name\":\"{{id}}\",\"VersionId\":\"00000000-0000-0000-0000-000000000001\","
-                + "\"SecretString\":" + quoted(SECRET_JSON).replace("\\", "\\\\") + ",\"VersionStages\":[\"AWSCURRENT\"],"
+                + "\"SecretString\":" + quoted(SECRET_JSON) + ",\"VersionStages\":[\"AWSCURRENT\"],"
                 + "\"CreatedDate\":1.7E9}{{/each}}],\"Errors\":[]}")));
     System.setProperty("aws.accessKeyId", "AKIDFLEETVALIDATION"); // secrets-guard:allow fake key for a loopback stub
     System.setProperty("aws.secretAccessKey", "fleet-validation-not-a-key"); // secrets-guard:allow fake key for a loopback stub
@@ -145,8 +165,9 @@ public final class FleetValidation {
         "secrets.cache.max-stale", "1h",
         "secrets.cache.refresh-batch", String.valueOf(!Boolean.getBoolean("fleet.perEntry")),
         "secrets.guard", "off",
-        "secrets.audit", "off");
-    List<SecretsClient> clients = new ArrayList<>();
+        "secrets.audit", "off",
+        "secrets.prefetch", PREFETCH ? prefetchList(secrets) : "");
+    List<java.util.function.Supplier<SecretsClient>> builds = new ArrayList<>();
     List<InMemorySecretProvider> stores = new ArrayList<>();
     for (int i = 0; i < instances; i++) {
       if (System.getProperty("fleet.memory") != null) {
@@ -155,11 +176,21 @@ public final class FleetValidation {
           store.seed("s" + j, SECRET_JSON);
         }
         stores.add(store);
-        clients.add(SecretsClient.builder().ambientConfiguration(false).provider(store)
+        builds.add(() -> SecretsClient.builder().ambientConfiguration(false).provider(store)
             .properties(props).property("secrets.provider", "memory://").build());
       } else {
-        SecretProvider timed = new TimedProvider(AwsSecretProvider.fromUri(props.get("secrets.provider")), latency);
-        clients.add(SecretsClient.builder().ambientConfiguration(false).provider(timed).properties(props).build());
+        builds.add(() -> SecretsClient.builder().ambientConfiguration(false)
+            .provider(new TimedProvider(AwsSecretProvider.fromUri(props.get("secrets.provider")), latency))
+            .properties(props).build());
+      }
+    }
+    // with prefetch, an instance builds its client when it starts (its prefetch is its cold start, as
+    // in the model); without, the clients are built up front and the first reads are the cold start
+    java.util.concurrent.atomic.AtomicReferenceArray<SecretsClient> clients =
+        new java.util.concurrent.atomic.AtomicReferenceArray<>(instances);
+    if (!PREFETCH) {
+      for (int i = 0; i < instances; i++) {
+        clients.set(i, builds.get(i).get());
       }
     }
     AtomicLong invocations = new AtomicLong();
@@ -169,15 +200,20 @@ public final class FleetValidation {
     CountDownLatch done = new CountDownLatch(instances);
     SplittableRandom seeds = new SplittableRandom(11);
     for (int i = 0; i < instances; i++) {
-      SecretsClient client = clients.get(i);
+      int instance = i;
       SplittableRandom rnd = seeds.split();
       long start = t0 + (long) (storm * 1e9 * rnd.nextDouble());
       Thread th = new Thread(() -> {
         try {
+          SecretsClient client = clients.get(instance);
           for (long t = start; t < end; t += (long) (1e9 * -Math.log(1 - rnd.nextDouble()) / rate)) {
             long wait = t - System.nanoTime();
             if (wait > 0) {
               LockSupport.parkNanos(wait);
+            }
+            if (client == null) {
+              client = builds.get(instance).get();
+              clients.set(instance, client);
             }
             invocations.incrementAndGet();
             for (int j = 0; j < secrets; j++) {
@@ -197,8 +233,16 @@ public final class FleetValidation {
     }
     done.await();
     long counted = calls.get() + stores.stream().mapToLong(InMemorySecretProvider::callCount).sum();
-    clients.forEach(SecretsClient::close);
+    for (int i = 0; i < instances; i++) {
+      SecretsClient c = clients.get(i);
+      if (c != null) {
+        c.close();
+      }
+    }
     server.stop();
+    if (!byOperation.isEmpty()) {
+      System.out.println("store calls by operation and status: " + byOperation);
+    }
     double meanLatency = latency[1].sum() == 0 ? 0 : latency[0].sum() / 1e9 / latency[1].sum();
     return new Result(counted, invocations.get(), failed.get(), meanLatency);
   }

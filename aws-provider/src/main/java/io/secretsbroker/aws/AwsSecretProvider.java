@@ -556,6 +556,11 @@ public final class AwsSecretProvider implements SecretProvider {
    */
   @Override
   public void beforeCheckpoint() {
+    dropSdk();
+  }
+
+  /** Forgets the SDK client, then closes it outside the lock. */
+  private void dropSdk() {
     Sdk s;
     synchronized (sdkLock) {
       s = sdk;
@@ -580,14 +585,7 @@ public final class AwsSecretProvider implements SecretProvider {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      Sdk s;
-      synchronized (sdkLock) {
-        s = sdk;
-        sdk = null;
-      }
-      if (s != null) {
-        s.close();
-      }
+      dropSdk();
     }
   }
 

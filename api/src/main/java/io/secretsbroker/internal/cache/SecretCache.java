@@ -411,7 +411,13 @@ public final class SecretCache {
     return (ticker.read() - e.loadedAt) / 1e9;
   }
 
+  /** The error of every read after close. */
   public ClientClosedException closedError() {
+    return closedError(providerId);
+  }
+
+  /** The error of every call after close, for the client on provider {@code providerId}. */
+  public static ClientClosedException closedError(String providerId) {
     return new ClientClosedException("This SecretsClient (provider " + providerId + ") is closed. Build a new one,"
         + " or use Secrets.client().");
   }

@@ -1,7 +1,7 @@
 package io.secretsbroker.internal.client;
 
-import io.secretsbroker.ClientClosedException;
 import io.secretsbroker.VersionStage;
+import io.secretsbroker.internal.cache.SecretCache;
 import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretRecord;
 import java.util.Map;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The client's handle on its driver: the closed state every driver used to repeat, owned once by
  * the portable layer. Every SPI call made after {@link #close()} (a background refresh, a batch
  * or a rotation step that was already under way, a read racing the close) fails with
- * {@link ClientClosedException} before it reaches the driver; {@link #close()} closes the driver
+ * {@link io.secretsbroker.ClientClosedException} before it reaches the driver; {@link #close()} closes the driver
  * exactly once however many threads call it. Snapshot hooks after close are skipped (there is
  * nothing left to drop or re-arm).
  *
@@ -31,8 +31,7 @@ final class ProviderHandle implements SecretProvider {
 
   private SecretProvider open() {
     if (closed.get()) {
-      throw new ClientClosedException("This SecretsClient (provider " + driver.id() + ") is closed. Build a new"
-          + " one, or use Secrets.client().");
+      throw SecretCache.closedError(driver.id());
     }
     return driver;
   }

@@ -8,6 +8,8 @@ import io.secretsbroker.jdbc.internal.Connector;
 import io.secretsbroker.jdbc.internal.CredentialSource;
 import io.secretsbroker.jdbc.internal.DriverConnector;
 import io.secretsbroker.jdbc.internal.RetryingDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
@@ -28,7 +30,10 @@ import org.slf4j.LoggerFactory;
  *       client's cache ({@link SecretsCredentialsProvider}).
  *   <li>When the client announces a new version ({@link SecretsClient#onRotate}), the pool
  *       soft-evicts: idle connections are closed at once, busy ones when they are returned, so new
- *       connections use the new password while running transactions finish on the old one.
+ *       connections use the new password while running transactions finish on the old one. A
+ *       login that had finished but not yet joined the pool at the eviction is out of its reach:
+ *       the pool checks each connection at its first hand-out and evicts it (and takes another)
+ *       when its login began before the last announced version.
  *   <li>A refused login ({@code 28P01}/{@code 28000}, MySQL 1045, SQL Server 18456) refreshes the
  *       secret once for all failing connections, retries with it, then with the {@code PREVIOUS} and
  *       {@code PENDING} versions, with jittered back-off, for up to {@code secrets.jdbc.login-retry}
@@ -48,9 +53,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SecretsHikari {
   private static final Logger log = LoggerFactory.getLogger("io.secretsbroker.jdbc");
-
-  /** How recent a login must be for a rotation to evict once more at the next login (see RetryingDataSource). */
-  private static final long RACE_WINDOW_NANOS = java.time.Duration.ofMillis(200).toNanos();
 
   private SecretsHikari() {}
 
@@ -100,17 +102,13 @@ public final class SecretsHikari {
       }
       HikariPoolMXBean mx = ds.getHikariPoolMXBean();
       if (mx != null) {
-        mx.softEvictConnections();
-        if (source.openedWithin(RACE_WINDOW_NANOS)) {
-          // a login that finished just before the eviction may join the pool just after it
-          retrying.beforeNextOpen(mx::softEvictConnections);
-        }
+        mx.softEvictConnections(); // a login not yet in the pool's set is caught at hand-out (Pool)
         log.info("Secret '{}' has a new version {}; soft-evicted the connections of pool {}", source.secretName(),
             version, ds.getPoolName());
       }
     });
     try {
-      HikariDataSource ds = new Pool(c, provider);
+      HikariDataSource ds = new Pool(c, provider, retrying);
       pool.set(ds);
       evictedFor.set(secret.versionId());
       return ds;
@@ -120,13 +118,42 @@ public final class SecretsHikari {
     }
   }
 
-  /** Closes the provider (its rotation subscription) with the pool. */
+  /**
+   * Closes the provider (its rotation subscription) with the pool, and never hands out a connection
+   * whose login began before the last announced rotation: one that finished its login before a
+   * rotation's soft-evict but joined the pool after it, where the eviction could not mark it.
+   * Hikari checks its own eviction mark at hand-out; this checks the login's generation there too
+   * ({@link RetryingDataSource#loggedInBeforeRotation}), evicts such a connection and takes another,
+   * each try with the pool's connection timeout.
+   */
   private static final class Pool extends HikariDataSource {
     private final SecretsCredentialsProvider provider;
+    private final RetryingDataSource logins;
 
-    Pool(HikariConfig config, SecretsCredentialsProvider provider) {
+    Pool(HikariConfig config, SecretsCredentialsProvider provider, RetryingDataSource logins) {
       super(config);
       this.provider = provider;
+      this.logins = logins;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      while (true) {
+        Connection c = super.getConnection();
+        boolean stale;
+        try {
+          stale = logins.loggedInBeforeRotation(c);
+        } catch (SQLException | RuntimeException e) {
+          c.close();
+          throw e;
+        }
+        if (!stale) {
+          return c;
+        }
+        evictConnection(c); // closes it: it is ours, not in use
+        log.debug("Secret '{}': a connection that logged in before the last rotation joined pool {} after its"
+            + " eviction; evicted it at hand-out", provider.secretName(), getPoolName());
+      }
     }
 
     @Override

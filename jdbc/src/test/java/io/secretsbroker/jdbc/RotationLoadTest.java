@@ -213,9 +213,6 @@ class RotationLoadTest {
       Set<String> verifiers = new HashSet<>();
       verifiers.add(verifierOf(role));
       for (int k = 1; k <= ROTATIONS; k++) {
-        // no connection between its login and joining the pool when the rotation lands: the eviction
-        // cannot reach one there (docs/jdbc.md), and it would be handed out with the old login
-        load.awaitPoolFull();
         DatabaseSecret now = DatabaseSecret.parse(client.rotate("db", rotation));
         PASSWORDS.add(now.password());
         load.landedAndAwait(new Landed(k, target.appliedAt, now.username()));

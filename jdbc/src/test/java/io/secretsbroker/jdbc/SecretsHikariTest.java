@@ -7,6 +7,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.Credentials;
 import io.secretsbroker.SecretFormatException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -144,33 +147,63 @@ class SecretsHikariTest extends PgRoleTest {
     }
   }
 
-  /** A server DataSource that, once armed, holds the first login after it succeeded. */
+  /**
+   * A DataSource at the test server that, once armed, holds its next connection after the login
+   * succeeded: before returning it, or (at set-up) at the pool's first call on it, since Hikari's
+   * set-up reads {@code getAutoCommit} before it adds a new connection to its set. There the login
+   * has finished and the pool has not added the connection yet.
+   */
   static final class HoldingDataSource extends PGSimpleDataSource {
     final AtomicBoolean armed = new AtomicBoolean();
     final CountDownLatch opened = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
+    private final boolean atSetUp;
+
+    HoldingDataSource(boolean atSetUp) {
+      this.atSetUp = atSetUp;
+      setServerNames(new String[] {"localhost"});
+      setPortNumbers(new int[] {Pg.port()});
+      setDatabaseName("postgres");
+    }
 
     @Override
     public Connection getConnection(String user, String password) throws SQLException {
-      Connection c = super.getConnection(user, password);
-      if (armed.compareAndSet(true, false)) {
-        opened.countDown();
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+      Connection real = super.getConnection(user, password);
+      if (!armed.compareAndSet(true, false)) {
+        return real;
       }
-      return c;
+      if (!atSetUp) {
+        hold();
+        return real;
+      }
+      AtomicBoolean held = new AtomicBoolean();
+      InvocationHandler h = (proxy, method, args) -> {
+        if (method.getName().equals("getAutoCommit") && held.compareAndSet(false, true)) {
+          hold();
+        }
+        try {
+          return method.invoke(real, args);
+        } catch (InvocationTargetException e) {
+          throw e.getCause();
+        }
+      };
+      return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+          h);
+    }
+
+    private void hold() {
+      opened.countDown();
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
   @Test
   void connectionOpenedWhileARotationLands_doesNotKeepTheOldCredential() throws Exception {
-    HoldingDataSource server = new HoldingDataSource();
-    server.setServerNames(new String[] {"localhost"});
-    server.setPortNumbers(new int[] {Pg.port()});
-    server.setDatabaseName("postgres");
+    HoldingDataSource server = new HoldingDataSource(false);
     ExecutorService opener = Executors.newSingleThreadExecutor();
     try (SecretsDataSource ds = new SecretsDataSource(client, "db", server)) {
       ds.getConnection().close();
@@ -187,6 +220,33 @@ class SecretsHikariTest extends PgRoleTest {
       assertThat(user.get(30, TimeUnit.SECONDS)).isEqualTo(role + "_clone");
     } finally {
       opener.shutdownNow();
+    }
+  }
+
+  @Test
+  void loginFinishedBeforeARotation_joinedThePoolAfterIt_isNotHandedOut() throws Exception {
+    HoldingDataSource server = new HoldingDataSource(true);
+    HikariConfig c = config();
+    c.setMaximumPoolSize(1);
+    c.setMinimumIdle(1);
+    c.setDataSource(server);
+    try (HikariDataSource pool = SecretsHikari.dataSource(client, "db", c)) {
+      int first;
+      try (Connection conn = pool.getConnection()) {
+        first = pid(conn);
+      }
+      server.armed.set(true);
+      pool.getHikariPoolMXBean().softEvictConnections(); // as max-lifetime would: the pool logs in again
+      assertThat(server.opened.await(30, TimeUnit.SECONDS)).isTrue(); // as the old role; not in the pool yet
+      client.rotate("db", DatabaseRotation.alternatingUsers(Pg.admin())); // its soft-evict cannot see it
+      remember(DatabaseSecret.parse(client.value("db")).password());
+      server.release.countDown(); // it joins the pool now, after the rotation completed
+      for (int i = 0; i < 3; i++) {
+        try (Connection conn = pool.getConnection()) {
+          assertThat(currentUser(conn)).as("checkout %d after the rotation", i).isEqualTo(role + "_clone");
+          assertThat(pid(conn)).isNotEqualTo(first);
+        }
+      }
     }
   }
 

@@ -42,7 +42,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Rotation race</b>: each announced new version bumps a generation counter. A connection
  *       whose login straddled an announcement is checked against the now-current credentials and
  *       replaced by a fresh one when they differ, so it does not keep the old credential for its
- *       life (a pool's soft eviction cannot see a connection that was still being opened).
+ *       life (a pool's soft eviction cannot see a connection that was still being opened). A
+ *       login that finished before an announcement but had not joined the pool yet is the pool's
+ *       to catch: {@link RetryingDataSource} checks it against {@link #generation()} at its first
+ *       hand-out.
  *   <li>Other SQL errors (unreachable host, bad database name) pass through untouched.
  * </ul>
  * Thread-safe. Log lines name the secret, its version and SQLStates only.
@@ -73,7 +76,6 @@ public final class CredentialSource implements AutoCloseable {
   private final List<Consumer<SecretValue>> rotationListeners = new CopyOnWriteArrayList<>();
   private final Subscription subscription;
   private volatile long refreshEpoch;
-  private volatile long lastOpenedNanos = Long.MIN_VALUE;
   private volatile Parsed last;
 
   public CredentialSource(SecretsClient client, String name, DatabaseSecret.Fields fields, Duration loginRetry,
@@ -121,12 +123,11 @@ public final class CredentialSource implements AutoCloseable {
   }
 
   /**
-   * Whether a connection was opened within {@code nanos} before now: a pool may not have added it to
-   * its set yet, so an eviction that ran meanwhile did not see it.
+   * The rotation generation: bumped once per announced version, before the rotation listeners run.
+   * A login that read it before its credentials logged in with that generation's or an older one.
    */
-  public boolean openedWithin(long nanos) {
-    long t = lastOpenedNanos;
-    return t != Long.MIN_VALUE && ticker.getAsLong() - t < nanos;
+  public long generation() {
+    return generation.get();
   }
 
   /** Provider refreshes started by failed logins (for tests and diagnostics). */
@@ -273,7 +274,6 @@ public final class CredentialSource implements AutoCloseable {
    */
   private Connection open(Connector connector, DatabaseSecret creds, long gen) throws SQLException {
     Connection c = connector.connect(creds.username(), creds.password());
-    lastOpenedNanos = ticker.getAsLong();
     if (generation.get() == gen) {
       return c;
     }

@@ -19,13 +19,26 @@ class JdbcSettingsTest {
     assertThat(JdbcSettings.parse("PT45S")).isEqualTo(Duration.ofSeconds(45));
     assertThat(JdbcSettings.parse("off")).isZero();
     assertThat(JdbcSettings.parse("0")).isZero();
+    assertThat(JdbcSettings.parse(" OFF ")).isZero();
+    assertThat(JdbcSettings.parse("0s")).isZero();
+  }
+
+  @Test
+  void parse_acceptsWhatTheClientAcceptsForItsDurations() {
+    // the client's own parser (Configuration.parseDuration): days and a space before the unit
+    assertThat(JdbcSettings.parse("1d")).isEqualTo(Duration.ofDays(1));
+    assertThat(JdbcSettings.parse("30 s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(JdbcSettings.parse("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
   }
 
   @Test
   void parse_garbage_namesTheKey() {
     assertThatThrownBy(() -> JdbcSettings.parse("soon")).isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("secrets.jdbc.login-retry=soon");
-    assertThatThrownBy(() -> JdbcSettings.parse("-PT1S")).isInstanceOf(ConfigurationException.class);
+        .hasMessageContaining("secrets.jdbc.login-retry=soon").hasMessageContaining("off");
+    assertThatThrownBy(() -> JdbcSettings.parse("-PT1S")).isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("positive");
+    assertThatThrownBy(() -> JdbcSettings.parse("99999999999999999999d")).isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("secrets.jdbc.login-retry");
   }
 
   @Test

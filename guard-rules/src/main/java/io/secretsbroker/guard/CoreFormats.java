@@ -39,30 +39,30 @@ final class CoreFormats {
   private static List<FormatRule> vendorTokens() {
     return List.of(
         new FormatRule(Rule.AWS_ACCESS_KEY_ID,
-            Pattern.compile("(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Za-z0-9])"),
+            LazyPattern.compile("(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Za-z0-9])"),
             1, exact("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
             (t, m) -> looksRandom(m.group(1).substring(4)) && !inPresignedUrl(t, m.start(1))),
         new FormatRule(Rule.AWS_SECRET_ACCESS_KEY,
-            Pattern.compile("(?i:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key|aws_?secret)"
+            LazyPattern.compile("(?i:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key|aws_?secret)"
                 + "[\"']?\\s*(?:=>|=|:|,)\\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"),
             1, anyCase("ecret"), (t, m) -> isAwsSecretShape(m.group(1)), 8,
             (t, from) -> "aAsS".indexOf(t.charAt(from)) >= 0, WINDOW),
         new FormatRule(Rule.PRIVATE_KEY,
-            Pattern.compile("-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----"),
+            LazyPattern.compile("-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----"),
             0, exact("-----BEGIN "), (t, m) -> privateKeyBody(t, m.end()) != null)
             .live((t, m) -> Checksums.privateKeyParses(privateKeyBody(t, m.end()))),
         new FormatRule(Rule.GITHUB_TOKEN,
-            Pattern.compile("(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})"
+            LazyPattern.compile("(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})"
                 + "(?![A-Za-z0-9_])"),
             1, exact("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"), (t, m) -> looksRandom(m.group(1).substring(4)))
             .live((t, m) -> m.group(1).length() == 40 && Checksums.crc32Base62(m.group(1).substring(4))),
         new FormatRule(Rule.GITLAB_TOKEN,
-            Pattern.compile("(?<![A-Za-z0-9_-])(gl(?:pat|dt|rt|ptt|soat|oas|cbt|ft|imt)-[A-Za-z0-9_-]{20,64})(?![A-Za-z0-9_-])"),
+            LazyPattern.compile("(?<![A-Za-z0-9_-])(gl(?:pat|dt|rt|ptt|soat|oas|cbt|ft|imt)-[A-Za-z0-9_-]{20,64})(?![A-Za-z0-9_-])"),
             1, exact("glpat-", "gldt-", "glrt-", "glptt-", "glsoat-", "gloas-", "glcbt-", "glft-", "glimt-"),
             (t, m) -> looksRandom(m.group(1).substring(m.group(1).indexOf('-') + 1))),
         // Slack's token structure: workspace and user/bot ids (digits), then the random part
         new FormatRule(Rule.SLACK_TOKEN,
-            Pattern.compile("(?<![A-Za-z0-9.-])(xoxb-[0-9]{8,13}-(?:[0-9]{8,13}-)?[A-Za-z0-9]{24}"
+            LazyPattern.compile("(?<![A-Za-z0-9.-])(xoxb-[0-9]{8,13}-(?:[0-9]{8,13}-)?[A-Za-z0-9]{24}"
                 + "|xox[pasor]-(?:2-)?[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,13}-[a-f0-9]{32,64}"
                 + "|xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{8,13}-[a-f0-9]{64}"
                 + "|xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,300}|xoxe-[0-9]-[A-Za-z0-9]{100,300})(?![A-Za-z0-9-])"),
@@ -70,14 +70,14 @@ final class CoreFormats {
             (t, m) -> looksRandom(m.group(1).substring(5))
                 && (!m.group(1).startsWith("xoxe") || TokenFormats.mixed(tail(m.group(1))))),
         new FormatRule(Rule.SLACK_WEBHOOK,
-            Pattern.compile("https://hooks\\.slack\\.com/(?:services|workflows|triggers)/([A-Za-z0-9_/]{20,})"),
+            LazyPattern.compile("https://hooks\\.slack\\.com/(?:services|workflows|triggers)/([A-Za-z0-9_/]{20,})"),
             1, exact("https://hooks.slack.com/"), (t, m) -> looksRandom(m.group(1))),
         new FormatRule(Rule.STRIPE_KEY,
-            Pattern.compile("(?<![A-Za-z0-9_])((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{24,247})(?![A-Za-z0-9_])"),
+            LazyPattern.compile("(?<![A-Za-z0-9_])((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{24,247})(?![A-Za-z0-9_])"),
             1, exact("sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"),
             (t, m) -> looksRandom(m.group(1).substring(8))),
         new FormatRule(Rule.GOOGLE_API_KEY,
-            Pattern.compile("(?<![A-Za-z0-9_-])(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])"),
+            LazyPattern.compile("(?<![A-Za-z0-9_-])(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])"),
             1, exact("AIza"), (t, m) -> looksRandom(m.group(1).substring(4))));
   }
 
@@ -85,27 +85,27 @@ final class CoreFormats {
   private static List<FormatRule> jwtsAndRegistries() {
     return List.of(
         new FormatRule(Rule.AZURE_CONNECTION_STRING,
-            Pattern.compile("(?i)(?:AccountKey|SharedAccessKey)\\s*=\\s*([A-Za-z0-9+/]{20,}={0,2})"),
+            LazyPattern.compile("(?i)(?:AccountKey|SharedAccessKey)\\s*=\\s*([A-Za-z0-9+/]{20,}={0,2})"),
             1, anyCase("AccountKey", "SharedAccessKey"), (t, m) -> looksRandom(m.group(1))),
         new FormatRule(Rule.AZURE_SAS_TOKEN,
-            Pattern.compile("(?<![A-Za-z0-9_])sig=([A-Za-z0-9%+/]{30,}(?:%3[Dd]|=){0,2})"),
+            LazyPattern.compile("(?<![A-Za-z0-9_])sig=([A-Za-z0-9%+/]{30,}(?:%3[Dd]|=){0,2})"),
             1, exact("sig="), (t, m) -> isSas(t, m.start()) && looksRandom(m.group(1))),
         new FormatRule(Rule.JWT,
-            Pattern.compile("(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})"),
+            LazyPattern.compile("(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})"),
             1, exact("eyJ"), (t, m) -> isSignedJwt(m.group(1))),
         // an unsigned token (alg none) still carries claims a server may accept: reported, never live
         new FormatRule(Rule.JWT,
-            Pattern.compile("(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.)(?![A-Za-z0-9_.-])"),
+            LazyPattern.compile("(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.)(?![A-Za-z0-9_.-])"),
             1, exact("eyJ"), (t, m) -> isJwtWithClaims(m.group(1))),
         // a JWT wrapped in base64 once more (Kubernetes secrets, HTTP headers): base64 of "eyJ" is "ZXlK"
-        new FormatRule(Rule.JWT, Pattern.compile("(?<![A-Za-z0-9+/])(ZXlK[A-Za-z0-9+/]{60,}={0,2})"),
+        new FormatRule(Rule.JWT, LazyPattern.compile("(?<![A-Za-z0-9+/])(ZXlK[A-Za-z0-9+/]{60,}={0,2})"),
             1, exact("ZXlK"), (t, m) -> isWrappedJwt(m.group(1))),
         new FormatRule(Rule.NPM_TOKEN,
-            Pattern.compile("(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"),
+            LazyPattern.compile("(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"),
             1, exact("npm_"), (t, m) -> looksRandom(m.group(1).substring(4)))
             .live((t, m) -> Checksums.crc32Base62(m.group(1).substring(4))),
         new FormatRule(Rule.PYPI_TOKEN,
-            Pattern.compile("(pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,})"),
+            LazyPattern.compile("(pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,})"),
             1, exact("pypi-AgE"), (t, m) -> true).live((t, m) -> isPypiMacaroon(m.group(1))));
   }
 
@@ -114,21 +114,21 @@ final class CoreFormats {
     return List.of(
         // the scheme is the run of scheme characters just before "://": one candidate start
         new FormatRule(Rule.URL_PASSWORD,
-            Pattern.compile("(?<![A-Za-z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{1,20}://([^\\s:/?#@\"'<>\\[\\]{}()]{1,128}):"
+            LazyPattern.compile("(?<![A-Za-z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{1,20}://([^\\s:/?#@\"'<>\\[\\]{}()]{1,128}):"
                 + "([^\\s/?#@\"'<>{}]{1,256})@(?:[A-Za-z0-9.-]+|\\[[0-9a-fA-F:]+\\])"),
             2, exact("://"), (t, m) -> isUrlPassword(m.group(1), m.group(2)), 21,
             (t, from) -> isAsciiLetter(t.charAt(from)) && (from == 0 || !isSchemeChar(t.charAt(from - 1))), WINDOW),
         new FormatRule(Rule.JDBC_PASSWORD,
-            Pattern.compile("(?i)jdbc:[a-z0-9]+:[^\\s\"'<>]*?[?;&:]password=([^;&\\s\"'<>()]+)"),
+            LazyPattern.compile("(?i)jdbc:[a-z0-9]+:[^\\s\"'<>]*?[?;&:]password=([^;&\\s\"'<>()]+)"),
             1, anyCase("jdbc:"), (t, m) -> isRealPassword(m.group(1))),
         // ADO.NET-style connection strings, anchored on the keyword that starts them
         new FormatRule(Rule.JDBC_PASSWORD,
-            Pattern.compile("(?i)(?:server|data source|host|address)\\s*=[^;\"'\\n]{1,200};(?:[^;\"'\\n]{0,200};){0,10}?"
+            LazyPattern.compile("(?i)(?:server|data source|host|address)\\s*=[^;\"'\\n]{1,200};(?:[^;\"'\\n]{0,200};){0,10}?"
                 + "\\s*(?:password|pwd)\\s*=\\s*([^;\"'\\s]+)"),
             1, anyCase("server", "data source", "host", "address"), (t, m) -> isRealPassword(m.group(1)), 0,
             null, 4 * WINDOW),
         new FormatRule(Rule.QUERY_CREDENTIAL,
-            Pattern.compile("(?i)(?:(?<=[?&;])(" + QUERY_KEYS + ")=([^&;\\s\"'<>#\\\\]{3,200})"
+            LazyPattern.compile("(?i)(?:(?<=[?&;])(" + QUERY_KEYS + ")=([^&;\\s\"'<>#\\\\]{3,200})"
                 + "|(?<![A-Za-z0-9_.-])(" + QUERY_KEYS + ")=([^&;\\s\"'<>#\\\\]{3,200})(?=&[A-Za-z_]+=))"),
             0, anyCase("password=", "passwd=", "pwd=", "pass=", "token=", "secret=", "apikey=", "api_key=",
                 "access_token=", "client_secret=", "auth_token="), (t, m) -> isQueryCredential(m), 40,

@@ -20,7 +20,8 @@ import static io.secretsbroker.guard.SecretValues.isWeakPassword;
  * one Aho-Corasick pass ({@link AnchorScanner}) finds every anchor of every rule ({@code AKIA},
  * {@code ghp_}, {@code accountkey}, ...), and a rule's expression then runs only at its anchors'
  * occurrences, in a bounded window, so text without any anchor costs one pass over its
- * characters. Keyed rules ({@link #scanAssignment}) judge a
+ * characters, and a rule's expression is compiled only when one of its anchors first occurs
+ * ({@link LazyPattern}): building the rules compiles none. Keyed rules ({@link #scanAssignment}) judge a
  * value by the name it is assigned to: a secret-sounding name ({@link #isSecretName}) plus a value
  * that is not a placeholder or reference ({@link #isPlaceholderOrReference}) and whose Shannon
  * entropy is high enough ({@link #entropy}). UUIDs, git hashes and integrity hashes never match a
@@ -54,6 +55,16 @@ public final class Detector {
     }
     this.anchorScanner = new AnchorScanner(anchorText, anchorExact);
     this.anchorOwner = owner.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** A detector of its own, nothing compiled yet (tests of what a scan compiles); callers share {@link #defaults()}. */
+  static Detector fresh() {
+    return new Detector();
+  }
+
+  /** The format rules in order of precedence (tests). */
+  List<FormatRule> formatRules() {
+    return formatRules;
   }
 
   /** The shared instance with every rule enabled. */

@@ -45,10 +45,35 @@ public final class EnvironmentScan {
       "NOTIFICATIONHUBCONNSTR_", "REDISCACHECONNSTR_", "SERVICEBUSCONNSTR_");
 
   private final Set<String> allowed;
-  private final Detector detector = Detector.defaults();
 
   private EnvironmentScan(Set<String> allowed) {
     this.allowed = allowed;
+  }
+
+  /**
+   * The shared rules, reached at the first value that needs them, never when the scan is made (the
+   * client makes its scan on the start-up thread and checks on a thread of its own).
+   */
+  private static Detector detector() {
+    return Detector.defaults();
+  }
+
+  /**
+   * {@link Detector#scanEnvironment}, building the rules only when the pair could yield a finding:
+   * that needs a format rule's anchor in the value ({@link AnchorScreen}) or a secret-sounding name
+   * ({@link Rule#ENV_SECRET}); anything else is reported by neither, so a clean environment is
+   * judged without building the rules.
+   */
+  private static List<Detection> scanEnvironment(String name, String value) {
+    if (!SecretNames.isSecretName(name) && !AnchorScreen.mayMatch(value)) {
+      return List.of();
+    }
+    return detector().scanEnvironment(name, value);
+  }
+
+  /** {@link Detector#scanText} behind the same screen. */
+  private static List<Detection> scanText(String text) {
+    return AnchorScreen.mayMatch(text) ? detector().scanText(text) : List.of();
   }
 
   /**
@@ -96,7 +121,7 @@ public final class EnvironmentScan {
       otlpHeaders(name, value, out);
       return;
     }
-    List<Detection> found = detector.scanEnvironment(name, value);
+    List<Detection> found = scanEnvironment(name, value);
     if (where.equals("env") && PlatformSettings.isPlatformSetting(name)) {
       if (!found.isEmpty()) {
         out.add(Finding.ofName(Rule.AZURE_PLATFORM_SETTING, where, 0, 0, name));
@@ -120,8 +145,9 @@ public final class EnvironmentScan {
   private void jvmOptions(String variable, String value, List<Finding> out) {
     for (String token : value.trim().split("\\s+")) {
       if (!token.startsWith("-D")) {
-        if (!detector.scanText(token).isEmpty()) {
-          out.add(Finding.of(detector.scanText(token).get(0), "env", 0, 0, variable));
+        List<Detection> inToken = scanText(token);
+        if (!inToken.isEmpty()) {
+          out.add(Finding.of(inToken.get(0), "env", 0, 0, variable));
           return;
         }
         continue;
@@ -132,7 +158,7 @@ public final class EnvironmentScan {
       }
       String prop = token.substring(2, eq);
       String v = stripQuotes(token.substring(eq + 1));
-      List<Detection> found = detector.scanEnvironment(prop, v);
+      List<Detection> found = scanEnvironment(prop, v);
       if (!found.isEmpty()) {
         out.add(Finding.of(found.get(0), "env", 0, 0, variable + " -D" + prop));
       }
@@ -154,9 +180,9 @@ public final class EnvironmentScan {
       String v = java.net.URLDecoder.decode(pair.substring(eq + 1).strip(), java.nio.charset.StandardCharsets.UTF_8);
       String lower = header.toLowerCase(Locale.ROOT);
       String credential = lower.equals("authorization") ? v.replaceFirst("(?i)^(bearer|basic|apikey|api-key)\\s+", "") : v;
-      List<Detection> found = detector.scanEnvironment(lower.equals("authorization") ? "auth-token" : header, credential);
+      List<Detection> found = scanEnvironment(lower.equals("authorization") ? "auth-token" : header, credential);
       if (found.isEmpty() && credential.length() >= 16 && SecretValues.isGenericSecretValue(credential)) {
-        found = detector.scanEnvironment("api-key", credential);
+        found = scanEnvironment("api-key", credential);
       }
       if (!found.isEmpty()) {
         out.add(Finding.of(found.get(0), "env", 0, 0, variable + " " + header));
@@ -175,7 +201,7 @@ public final class EnvironmentScan {
     String upper = name.toUpperCase(Locale.ROOT);
     for (String p : APP_SERVICE_CONNSTR) {
       if (upper.startsWith(p)) {
-        return !value.isBlank() && !Detector.isPlaceholderOrReference(value);
+        return !value.isBlank() && !SecretValues.isPlaceholderOrReference(value);
       }
     }
     return false;

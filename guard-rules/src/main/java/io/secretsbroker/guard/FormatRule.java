@@ -3,7 +3,6 @@ package io.secretsbroker.guard;
 import java.util.Arrays;
 import java.util.function.BiPredicate;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One format rule. Its regex runs only at the rule's anchor occurrences: tried at each start from
@@ -12,16 +11,16 @@ import java.util.regex.Pattern;
  * or rejects a match; {@code live}, when set, says whether an accepted match is verifiably a real
  * credential (a checksum that holds, a key that parses), which the build policy fails on anywhere.
  */
-record FormatRule(Rule rule, Pattern pattern, int group, Anchor[] anchors, BiPredicate<String, Matcher> check,
+record FormatRule(Rule rule, LazyPattern pattern, int group, Anchor[] anchors, BiPredicate<String, Matcher> check,
                   int back, StartFilter startFilter, int window, BiPredicate<String, Matcher> live) {
   /** How far past an anchor a match may reach; regexes run only in such windows around anchors. */
   static final int WINDOW = 1200;
 
-  FormatRule(Rule rule, Pattern pattern, int group, Anchor[] anchors, BiPredicate<String, Matcher> check) {
+  FormatRule(Rule rule, LazyPattern pattern, int group, Anchor[] anchors, BiPredicate<String, Matcher> check) {
     this(rule, pattern, group, anchors, check, 0, null, WINDOW, null);
   }
 
-  FormatRule(Rule rule, Pattern pattern, int group, Anchor[] anchors, BiPredicate<String, Matcher> check, int back,
+  FormatRule(Rule rule, LazyPattern pattern, int group, Anchor[] anchors, BiPredicate<String, Matcher> check, int back,
              StartFilter startFilter, int window) {
     this(rule, pattern, group, anchors, check, back, startFilter, window, null);
   }

@@ -5,7 +5,6 @@ import static io.secretsbroker.guard.FormatRule.exact;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Vendors' documented token formats, one format rule each: the prefix the vendor chose so that
@@ -40,35 +39,35 @@ final class TokenFormats {
   private static List<FormatRule> sendGridToCohere() {
     return List.of(
         // SendGrid documents SG.<22>.<43>; keys with a shorter id part (20) are in circulation, so 16-32 / 40-50
-        new FormatRule(Rule.SENDGRID_KEY, Pattern.compile(B + "(SG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{40,50})" + E), 1,
+        new FormatRule(Rule.SENDGRID_KEY, LazyPattern.compile(B + "(SG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{40,50})" + E), 1,
             exact("SG."), (t, m) -> random(m.group(1).substring(3))),
         new FormatRule(Rule.ANTHROPIC_KEY,
-            Pattern.compile(B + "(sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA)" + E), 1, exact("sk-ant-"),
+            LazyPattern.compile(B + "(sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA)" + E), 1, exact("sk-ant-"),
             (t, m) -> random(m.group(1).substring(14))),
         new FormatRule(Rule.OPENAI_KEY,
-            Pattern.compile(B + "(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,160}T3BlbkFJ[A-Za-z0-9_-]{20,160})" + E),
+            LazyPattern.compile(B + "(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,160}T3BlbkFJ[A-Za-z0-9_-]{20,160})" + E),
             1, exact("T3BlbkFJ"), (t, m) -> random(m.group(1))).back(180),
-        new FormatRule(Rule.ONEPASSWORD_TOKEN, Pattern.compile(B + "(ops_eyJ[A-Za-z0-9+/_-]{200,}={0,2})"), 1,
+        new FormatRule(Rule.ONEPASSWORD_TOKEN, LazyPattern.compile(B + "(ops_eyJ[A-Za-z0-9+/_-]{200,}={0,2})"), 1,
             exact("ops_eyJ"), (t, m) -> Checksums.decodesToJsonObject(m.group(1).substring(4))).live((t, m) -> true),
         new FormatRule(Rule.AGE_SECRET_KEY,
-            Pattern.compile("(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?![A-Za-z0-9])"), 1,
+            LazyPattern.compile("(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?![A-Za-z0-9])"), 1,
             exact("AGE-SECRET-KEY-1"), (t, m) -> random(m.group(1).substring(16))),
-        new FormatRule(Rule.ALIBABA_ACCESS_KEY_ID, Pattern.compile("(?<![A-Za-z0-9])(LTAI[A-Za-z0-9]{12,20})(?![A-Za-z0-9])"),
+        new FormatRule(Rule.ALIBABA_ACCESS_KEY_ID, LazyPattern.compile("(?<![A-Za-z0-9])(LTAI[A-Za-z0-9]{12,20})(?![A-Za-z0-9])"),
             1, exact("LTAI"), (t, m) -> random(m.group(1).substring(4)) && mixed(m.group(1).substring(4))),
         new FormatRule(Rule.ARTIFACTORY_TOKEN,
-            Pattern.compile("(?<![A-Za-z0-9])(AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56})(?![A-Za-z0-9])"), 1,
+            LazyPattern.compile("(?<![A-Za-z0-9])(AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56})(?![A-Za-z0-9])"), 1,
             exact("AKCp", "cmVmdGtu"), (t, m) -> random(m.group(1).substring(4))),
         new FormatRule(Rule.ASANA_TOKEN,
-            Pattern.compile("(?i:asana)" + NEXT_TO + "([0-2]/[0-9]{6,20}(?:/[0-9]{6,20})?:[0-9a-f]{32}|0/[0-9a-f]{32})"
+            LazyPattern.compile("(?i:asana)" + NEXT_TO + "([0-2]/[0-9]{6,20}(?:/[0-9]{6,20})?:[0-9a-f]{32}|0/[0-9a-f]{32})"
                 + "(?![A-Za-z0-9])"), 1, anyCase("asana"), (t, m) -> random(m.group(1))),
         new FormatRule(Rule.AZURE_AD_CLIENT_SECRET,
-            Pattern.compile("(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])"), 1,
+            LazyPattern.compile("(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])"), 1,
             exact("Q~"), (t, m) -> random(m.group(1).substring(6)) && mixed(m.group(1).substring(6))).back(4),
         new FormatRule(Rule.CLOUDFLARE_ORIGIN_CA_KEY,
-            Pattern.compile("(?<![A-Za-z0-9])(v1\\.0-[0-9a-f]{24}-[0-9a-f]{146})(?![A-Za-z0-9])"), 1, exact("v1.0-"),
+            LazyPattern.compile("(?<![A-Za-z0-9])(v1\\.0-[0-9a-f]{24}-[0-9a-f]{146})(?![A-Za-z0-9])"), 1, exact("v1.0-"),
             (t, m) -> random(m.group(1).substring(5))),
         new FormatRule(Rule.COHERE_KEY,
-            Pattern.compile("(?i:cohere|co_api_key)" + NEXT_TO + "([A-Za-z0-9]{40})(?![A-Za-z0-9])"), 1,
+            LazyPattern.compile("(?i:cohere|co_api_key)" + NEXT_TO + "([A-Za-z0-9]{40})(?![A-Za-z0-9])"), 1,
             anyCase("cohere", "co_api_key"), (t, m) -> random(m.group(1)) && mixed(m.group(1))));
   }
 
@@ -77,37 +76,37 @@ final class TokenFormats {
     return List.of(
         // bot token: base64 of the bot's numeric id, a base64 timestamp, an HMAC
         new FormatRule(Rule.DISCORD_TOKEN,
-            Pattern.compile("(?<![A-Za-z0-9_.-])([MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38})"
+            LazyPattern.compile("(?<![A-Za-z0-9_.-])([MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38})"
                 + "(?![A-Za-z0-9_.-])"), 1, exact("MT", "Mj", "Mz", "ND", "NT", "Nj", "Nz", "OD", "OT"),
             (t, m) -> Checksums.decodesToDigits(m.group(1).substring(0, m.group(1).indexOf('.')), 17)),
         new FormatRule(Rule.DISCORD_TOKEN,
-            Pattern.compile("https://(?:ptb\\.|canary\\.)?discord(?:app)?\\.com/api/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,68})"),
+            LazyPattern.compile("https://(?:ptb\\.|canary\\.)?discord(?:app)?\\.com/api/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,68})"),
             1, exact("discord.com/api/webhooks/", "discordapp.com/api/webhooks/"), (t, m) -> random(m.group(1)))
             .back(40),
         new FormatRule(Rule.DOPPLER_TOKEN,
-            Pattern.compile(B + "(dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,44})(?![A-Za-z0-9])"), 1, exact("dp."),
+            LazyPattern.compile(B + "(dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,44})(?![A-Za-z0-9])"), 1, exact("dp."),
             (t, m) -> random(m.group(1).substring(6))),
         new FormatRule(Rule.DYNATRACE_TOKEN,
-            Pattern.compile("(?<![A-Za-z0-9])(dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64})(?![A-Za-z0-9])"), 1, exact("dt0c01."),
+            LazyPattern.compile("(?<![A-Za-z0-9])(dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64})(?![A-Za-z0-9])"), 1, exact("dt0c01."),
             (t, m) -> random(m.group(1).substring(7))),
-        new FormatRule(Rule.FACEBOOK_TOKEN, Pattern.compile("(?<![A-Za-z0-9])(EAA[A-Za-z0-9]{90,400})(?![A-Za-z0-9])"), 1,
+        new FormatRule(Rule.FACEBOOK_TOKEN, LazyPattern.compile("(?<![A-Za-z0-9])(EAA[A-Za-z0-9]{90,400})(?![A-Za-z0-9])"), 1,
             exact("EAA"), (t, m) -> random(m.group(1).substring(3)) && mixed(m.group(1).substring(3))),
         new FormatRule(Rule.FACEBOOK_TOKEN,
-            Pattern.compile("(?i:facebook|fb)[A-Za-z0-9_.-]{0,12}?(?i:secret)" + NEXT_TO + "([0-9a-f]{32})(?![A-Za-z0-9])"),
+            LazyPattern.compile("(?i:facebook|fb)[A-Za-z0-9_.-]{0,12}?(?i:secret)" + NEXT_TO + "([0-9a-f]{32})(?![A-Za-z0-9])"),
             1, anyCase("facebook", "fb_", "fb."), (t, m) -> random(m.group(1))),
         new FormatRule(Rule.FLUTTERWAVE_KEY,
-            Pattern.compile(B + "(FLWSECK(?:_TEST)?-[0-9a-fA-F]{32}-X|FLWSECK_TEST[0-9a-fA-F]{12})(?![A-Za-z0-9])"), 1,
+            LazyPattern.compile(B + "(FLWSECK(?:_TEST)?-[0-9a-fA-F]{32}-X|FLWSECK_TEST[0-9a-fA-F]{12})(?![A-Za-z0-9])"), 1,
             exact("FLWSECK"), (t, m) -> random(m.group(1).substring(8))),
         new FormatRule(Rule.HARNESS_TOKEN,
-            Pattern.compile(B + "((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[0-9a-f]{24}\\.[A-Za-z0-9]{20})(?![A-Za-z0-9])"), 1,
+            LazyPattern.compile(B + "((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[0-9a-f]{24}\\.[A-Za-z0-9]{20})(?![A-Za-z0-9])"), 1,
             exact("pat.", "sat."), (t, m) -> random(m.group(1).substring(4))),
-        new FormatRule(Rule.HEROKU_KEY, Pattern.compile(B + "(HRKU-[A-Za-z0-9_-]{58,60})" + E), 1, exact("HRKU-"),
+        new FormatRule(Rule.HEROKU_KEY, LazyPattern.compile(B + "(HRKU-[A-Za-z0-9_-]{58,60})" + E), 1, exact("HRKU-"),
             (t, m) -> random(m.group(1).substring(5))),
-        new FormatRule(Rule.HEROKU_KEY, Pattern.compile("(?i:heroku)" + NEXT_TO + "(" + UUID + ")(?![A-Za-z0-9-])"), 1,
+        new FormatRule(Rule.HEROKU_KEY, LazyPattern.compile("(?i:heroku)" + NEXT_TO + "(" + UUID + ")(?![A-Za-z0-9-])"), 1,
             anyCase("heroku"), (t, m) -> random(m.group(1))),
-        new FormatRule(Rule.HUBSPOT_TOKEN, Pattern.compile(B + "(pat-(?:na|eu|ap)[0-9]-" + UUID + ")(?![A-Za-z0-9-])"), 1,
+        new FormatRule(Rule.HUBSPOT_TOKEN, LazyPattern.compile(B + "(pat-(?:na|eu|ap)[0-9]-" + UUID + ")(?![A-Za-z0-9-])"), 1,
             exact("pat-na", "pat-eu", "pat-ap"), (t, m) -> random(m.group(1).substring(8))),
-        new FormatRule(Rule.HUBSPOT_TOKEN, Pattern.compile("(?i:hubspot|hapikey)" + NEXT_TO + "(" + UUID + ")(?![A-Za-z0-9-])"),
+        new FormatRule(Rule.HUBSPOT_TOKEN, LazyPattern.compile("(?i:hubspot|hapikey)" + NEXT_TO + "(" + UUID + ")(?![A-Za-z0-9-])"),
             1, anyCase("hubspot", "hapikey"), (t, m) -> random(m.group(1))));
   }
 
@@ -115,34 +114,34 @@ final class TokenFormats {
   private static List<FormatRule> mapboxToVault() {
     return List.of(
         new FormatRule(Rule.MAPBOX_TOKEN,
-            Pattern.compile(B + "(sk\\.eyJ[A-Za-z0-9_-]{20,}\\.[A-Za-z0-9_-]{20,})" + E), 1, exact("sk.eyJ"),
+            LazyPattern.compile(B + "(sk\\.eyJ[A-Za-z0-9_-]{20,}\\.[A-Za-z0-9_-]{20,})" + E), 1, exact("sk.eyJ"),
             (t, m) -> Checksums.decodesToJsonObject(m.group(1).substring(3, m.group(1).indexOf('.', 3)))),
         new FormatRule(Rule.TEAMS_WEBHOOK,
-            Pattern.compile("https://[A-Za-z0-9-]+\\.webhook\\.office\\.com/webhookb2/(" + UUID + "@" + UUID
+            LazyPattern.compile("https://[A-Za-z0-9-]+\\.webhook\\.office\\.com/webhookb2/(" + UUID + "@" + UUID
                 + "/IncomingWebhook/[0-9a-f]{32}/" + UUID + "(?:/[A-Za-z0-9_-]{20,})?)"), 1,
             exact(".webhook.office.com/webhookb2/"), (t, m) -> random(m.group(1))).back(80),
         new FormatRule(Rule.TEAMS_WEBHOOK,
-            Pattern.compile("https://outlook\\.office(?:365)?\\.com/webhook/(" + UUID + "@" + UUID
+            LazyPattern.compile("https://outlook\\.office(?:365)?\\.com/webhook/(" + UUID + "@" + UUID
                 + "/IncomingWebhook/[0-9a-f]{32}/" + UUID + ")"), 1, exact("https://outlook.office"),
             (t, m) -> random(m.group(1))),
         new FormatRule(Rule.NOTION_TOKEN,
-            Pattern.compile("(?<![A-Za-z0-9_])(ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43})(?![A-Za-z0-9])"), 1,
+            LazyPattern.compile("(?<![A-Za-z0-9_])(ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43})(?![A-Za-z0-9])"), 1,
             exact("ntn_", "secret_"), (t, m) -> random(m.group(1).substring(4)) && mixed(m.group(1).substring(5))),
-        new FormatRule(Rule.OCTOPUS_KEY, Pattern.compile("(?<![A-Za-z0-9_-])(API-[A-Z0-9]{25,32})(?![A-Za-z0-9])"), 1,
+        new FormatRule(Rule.OCTOPUS_KEY, LazyPattern.compile("(?<![A-Za-z0-9_-])(API-[A-Z0-9]{25,32})(?![A-Za-z0-9])"), 1,
             exact("API-"), (t, m) -> random(m.group(1).substring(4)) && digitsAndLetters(m.group(1).substring(4))),
         // base64 of a DER PKCS#12 PFX: SEQUENCE, INTEGER 3, SEQUENCE; verified by decoding the framing
         new FormatRule(Rule.PKCS12,
-            Pattern.compile("(?<![A-Za-z0-9+/])(MI[I-L][A-Za-z0-9+/]{2}[AQgw]IBAz[A-Za-z0-9+/\\r\\n]{200,}={0,2})"), 1,
+            LazyPattern.compile("(?<![A-Za-z0-9+/])(MI[I-L][A-Za-z0-9+/]{2}[AQgw]IBAz[A-Za-z0-9+/\\r\\n]{200,}={0,2})"), 1,
             exact("IBAz"), (t, m) -> Checksums.isPkcs12(Checksums.decode(head(m.group(1))))).back(6)
             .live((t, m) -> true),
-        new FormatRule(Rule.SNYK_TOKEN, Pattern.compile("(?i:snyk)" + NEXT_TO + "(" + UUID + ")(?![A-Za-z0-9-])"), 1,
+        new FormatRule(Rule.SNYK_TOKEN, LazyPattern.compile("(?i:snyk)" + NEXT_TO + "(" + UUID + ")(?![A-Za-z0-9-])"), 1,
             anyCase("snyk"), (t, m) -> random(m.group(1))),
         new FormatRule(Rule.SOURCEGRAPH_TOKEN,
-            Pattern.compile(B + "(sgp_(?:[0-9a-f]{16}_)?[0-9a-f]{40}|sgp_local_[0-9a-f]{40})(?![A-Za-z0-9])"), 1,
+            LazyPattern.compile(B + "(sgp_(?:[0-9a-f]{16}_)?[0-9a-f]{40}|sgp_local_[0-9a-f]{40})(?![A-Za-z0-9])"), 1,
             exact("sgp_"), (t, m) -> random(m.group(1).substring(4))),
-        new FormatRule(Rule.SQUARESPACE_KEY, Pattern.compile("(?i:squarespace)" + NEXT_TO + "(" + UUID + ")(?![A-Za-z0-9-])"),
+        new FormatRule(Rule.SQUARESPACE_KEY, LazyPattern.compile("(?i:squarespace)" + NEXT_TO + "(" + UUID + ")(?![A-Za-z0-9-])"),
             1, anyCase("squarespace"), (t, m) -> random(m.group(1))),
-        new FormatRule(Rule.VAULT_TOKEN, Pattern.compile("(?<![A-Za-z0-9_.-])(hv[sbr]\\.[A-Za-z0-9_-]{24,})" + E), 1,
+        new FormatRule(Rule.VAULT_TOKEN, LazyPattern.compile("(?<![A-Za-z0-9_.-])(hv[sbr]\\.[A-Za-z0-9_-]{24,})" + E), 1,
             exact("hvs.", "hvb.", "hvr."), (t, m) -> random(m.group(1).substring(4)) && mixed(m.group(1).substring(4))));
   }
 
@@ -150,19 +149,19 @@ final class TokenFormats {
   private static List<FormatRule> telegramAndLater() {
     return List.of(
         new FormatRule(Rule.TELEGRAM_BOT_TOKEN,
-            Pattern.compile("(?<![A-Za-z0-9_:-])([0-9]{8,10}:AA[A-Za-z0-9_-]{33})" + E), 1, exact(":AA"),
+            LazyPattern.compile("(?<![A-Za-z0-9_:-])([0-9]{8,10}:AA[A-Za-z0-9_-]{33})" + E), 1, exact(":AA"),
             (t, m) -> random(m.group(1).substring(m.group(1).indexOf(':') + 3))).back(10),
         new FormatRule(Rule.FLYIO_TOKEN,
-            Pattern.compile(B + "(fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/=_-]{100,})"), 1,
+            LazyPattern.compile(B + "(fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/=_-]{100,})"), 1,
             exact("fo1_", "fm1_", "fm2_", "fm1a_", "fm2a_", "fm1r_", "fm2r_"), (t, m) -> random(m.group(1).substring(4))),
         new FormatRule(Rule.ATLASSIAN_TOKEN,
-            Pattern.compile(B + "(AT(?:ATT|CTT)3[A-Za-z0-9_=-]{150,250})" + E), 1, exact("ATATT3", "ATCTT3"),
+            LazyPattern.compile(B + "(AT(?:ATT|CTT)3[A-Za-z0-9_=-]{150,250})" + E), 1, exact("ATATT3", "ATCTT3"),
             (t, m) -> random(m.group(1).substring(6))),
         new FormatRule(Rule.ATLASSIAN_TOKEN,
-            Pattern.compile("(?i:atlassian|jira|confluence)[A-Za-z0-9_.-]{0,20}?(?i:token|api_?key|secret|pass)" + NEXT_TO
+            LazyPattern.compile("(?i:atlassian|jira|confluence)[A-Za-z0-9_.-]{0,20}?(?i:token|api_?key|secret|pass)" + NEXT_TO
                 + "([A-Za-z0-9]{24})(?![A-Za-z0-9])"), 1, anyCase("atlassian", "jira", "confluence"),
             (t, m) -> random(m.group(1)) && mixed(m.group(1))),
-        new FormatRule(Rule.STRIPE_WEBHOOK_SECRET, Pattern.compile(B + "(whsec_[A-Za-z0-9]{32,64})(?![A-Za-z0-9])"), 1,
+        new FormatRule(Rule.STRIPE_WEBHOOK_SECRET, LazyPattern.compile(B + "(whsec_[A-Za-z0-9]{32,64})(?![A-Za-z0-9])"), 1,
             exact("whsec_"), (t, m) -> random(m.group(1).substring(6)) && mixed(m.group(1).substring(6))),
         prefixed(Rule.SONARQUBE_TOKEN, "(sq[upa]_[0-9a-f]{40})", "squ_", "sqp_", "sqa_"),
         prefixed(Rule.GRAFANA_TOKEN, "(glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[0-9a-fA-F]{8})", "glc_", "glsa_"),
@@ -175,7 +174,7 @@ final class TokenFormats {
         prefixed(Rule.UBIDOTS_TOKEN, "(BBFF-[A-Za-z0-9]{30})", "BBFF-"),
         prefixed(Rule.ZUPLO_KEY, "(zpka_[0-9a-f]{32}_[0-9a-f]{8})", "zpka_"),
         prefixed(Rule.FCM_SERVER_KEY, "(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})", "APA91b").back(12),
-        new FormatRule(Rule.POSTMARK_TOKEN, Pattern.compile("(?i:postmark)" + NEXT_TO + "(" + UUID + ")(?![A-Za-z0-9-])"),
+        new FormatRule(Rule.POSTMARK_TOKEN, LazyPattern.compile("(?i:postmark)" + NEXT_TO + "(" + UUID + ")(?![A-Za-z0-9-])"),
             1, anyCase("postmark"), (t, m) -> random(m.group(1))));
   }
 
@@ -185,7 +184,7 @@ final class TokenFormats {
    * token character on either side.
    */
   private static FormatRule prefixed(Rule rule, String group, String... anchors) {
-    return new FormatRule(rule, Pattern.compile(B + group + E), 1, exact(anchors), (t, m) -> {
+    return new FormatRule(rule, LazyPattern.compile(B + group + E), 1, exact(anchors), (t, m) -> {
       String token = m.group(1);
       String tail = token.substring(Math.min(token.length(), prefixLength(token)));
       return random(tail) && mixed(tail);

@@ -12,6 +12,7 @@ import io.secretsbroker.spi.SecretProvider;
 import io.secretsbroker.spi.SecretsClientFactory;
 import io.secretsbroker.internal.ProviderRegistry;
 import io.secretsbroker.internal.Settings;
+import io.secretsbroker.internal.cache.CacheWarmUp;
 import io.secretsbroker.internal.observe.Audit;
 import io.secretsbroker.internal.observe.MetricsSupport;
 import io.secretsbroker.internal.observe.Slf4jAuditSink;
@@ -99,7 +100,7 @@ public final class ClientFactory implements SecretsClientFactory {
    */
   private static SecretProvider openGuarded(SecretsClient.Builder builder, Settings settings, ProviderUri uri,
       Audit guardAudit) {
-    GuardScan scan = GuardScan.start(builder, settings);
+    GuardScan scan = GuardScan.start(builder, settings, CacheWarmUp::run);
     SecretProvider provider;
     try {
       provider = uri == null ? builder.provider() : ProviderRegistry.open(uri);
@@ -201,7 +202,9 @@ public final class ClientFactory implements SecretsClientFactory {
    * variable and rule, never the value), then the guard enforces its mode (block throws
    * {@link io.secretsbroker.GuardViolationException}). With ambient configuration off the client is
    * independent of the machine, so the guard sees no environment or system properties (tests; hosts
-   * that pass everything explicitly can call the guard themselves). Used by one thread.
+   * that pass everything explicitly can call the guard themselves). After its verdict the thread
+   * runs a warm-up step (loading the cache's classes while the provider still opens); the verdict
+   * never waits for it, and a failed warm-up is ignored (it only moves work). Used by one thread.
    */
   static final class GuardScan {
     private final RuntimeGuard guard;
@@ -212,7 +215,7 @@ public final class ClientFactory implements SecretsClientFactory {
       this.task = task;
     }
 
-    static GuardScan start(SecretsClient.Builder builder, Settings settings) {
+    static GuardScan start(SecretsClient.Builder builder, Settings settings, Runnable warmUp) {
       RuntimeGuard guard = builder.ambientConfiguration()
           ? RuntimeGuard.fromSettings(settings.asMap())
           : RuntimeGuard.of(settings.asMap(), Map.of(), Map.of());
@@ -220,7 +223,14 @@ public final class ClientFactory implements SecretsClientFactory {
         return new GuardScan(guard, null);
       }
       java.util.concurrent.FutureTask<List<Finding>> task = new java.util.concurrent.FutureTask<>(guard::check);
-      Thread t = new Thread(task, "secrets-broker-guard");
+      Thread t = new Thread(() -> {
+        task.run();
+        try {
+          warmUp.run();
+        } catch (RuntimeException | LinkageError ignored) {
+          // only a head start: the client's own cache loads what it needs
+        }
+      }, "secrets-broker-guard");
       t.setDaemon(true);
       try {
         t.start();

@@ -30,13 +30,18 @@ public final class FleetModel {
   }
 
   public static FleetResult run(FleetPolicy policy, FleetScenario s) {
+    return FleetResult.of(policy, s, tally(policy, s));
+  }
+
+  /** The run's calls second by second (single and batch), for {@link FleetValidation}'s per-phase comparison. */
+  static Tally tally(FleetPolicy policy, FleetScenario s) {
     Tally tally = new Tally(s);
     SplittableRandom starts = new SplittableRandom(s.seed());
     for (int i = 0; i < s.instances(); i++) {
       double start = s.stormSeconds() * starts.nextDouble();
       policy.simulateInstance(s, start, new SplittableRandom(s.seed() * 1_000_003L + i), tally);
     }
-    return FleetResult.of(policy, s, tally);
+    return tally;
   }
 
   public static void main(String[] args) {

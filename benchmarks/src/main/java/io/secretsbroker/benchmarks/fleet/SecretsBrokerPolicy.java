@@ -6,20 +6,23 @@ import java.util.SplittableRandom;
  * Our client, as {@code SecretCache}, {@code DefaultSecretsClient} and {@code Resilience} behave with the given settings.
  *
  * <ul>
- *   <li>Cold: one call per secret on the first invocation (single flight: concurrent readers of a
- *       cold key share one call), or, with {@code prefetch}, {@code ceil(secrets / batchSize)} batch
- *       calls at start-up.
+ *   <li>Cold: one call per secret on the first invocation, one after the other on the caller's
+ *       thread (single flight: concurrent readers of a cold key share one call), or, with {@code
+ *       prefetch}, {@code ceil(secrets / batchSize)} batch calls at start-up.
  *   <li>Refresh ahead: each entry's refresh time is its load time plus {@code refreshAfter}
  *       jittered ±{@code jitter}; the first read past it starts one background reload, and the
  *       reader is served the cached value. With {@code batchRefresh} ({@code
  *       secrets.cache.refresh-batch}, the default) that reload takes along every entry due within
  *       the jitter span, in {@code ceil(n / batchSize)} calls, and they share one refresh time from
- *       then on; without it, one call per entry.
+ *       then on: the earliest of their jittered draws, as {@code Refresher} installs them; a refresh
+ *       that finds no other entry due is a single read. Without it, one call per entry.
  *   <li>Outage: a failed reload is retried {@code retryAttempts} times behind the per-client
  *       breaker ({@link Breaker}; a refused call reaches no store and is not retried), then the entry
  *       is marked stale and tried again {@code retryBackoff} seconds later; reads are served the
  *       stale value until {@code maxStale} after its load, after which the invocation fails.
- *   <li>{@code latency}: how long a store call takes; an entry's age counts from the end of its call.
+ *   <li>{@code latency}: how long each kind of store call takes ({@link CallLatency}); an entry's
+ *       age counts from the end of its call, so cold reads one after the other spread their
+ *       entries' refresh times by the latency.
  * </ul>
  */
 record SecretsBrokerPolicy(
@@ -35,7 +38,7 @@ record SecretsBrokerPolicy(
     boolean prefetch,
     boolean batchRefresh,
     int batchSize,
-    double latency) implements FleetPolicy {
+    CallLatency latency) implements FleetPolicy {
 
   /**
    * The client's defaults: refresh-after 5 min, max-stale 1 h, 3 attempts, breaker 20/50%/30 s,
@@ -46,13 +49,13 @@ record SecretsBrokerPolicy(
   }
 
   static SecretsBrokerPolicy of(double refreshAfter, double maxStale) {
-    return new SecretsBrokerPolicy("secretsbroker", refreshAfter, 0.1, maxStale, 3, 20, 50, 30, 3, false, true, 20, 0);
+    return new SecretsBrokerPolicy("secretsbroker", refreshAfter, 0.1, maxStale, 3, 20, 50, 30, 3, false, true, 20, CallLatency.NONE);
   }
 
-  /** The same policy with store calls that take {@code seconds} (an entry counts as loaded when its call ends). */
-  SecretsBrokerPolicy withLatency(double seconds) {
+  /** The same policy with store calls that take {@code l} (an entry counts as loaded when its call ends). */
+  SecretsBrokerPolicy withLatency(CallLatency l) {
     return new SecretsBrokerPolicy(name, refreshAfter, jitter, maxStale, retryAttempts, breakerWindow,
-        breakerRatePercent, breakerWaitOpen, breakerHalfOpenCalls, prefetch, batchRefresh, batchSize, seconds);
+        breakerRatePercent, breakerWaitOpen, breakerHalfOpenCalls, prefetch, batchRefresh, batchSize, l);
   }
 
   /** With {@code secrets.prefetch} naming every secret: one batch call per 20 at start-up. */
@@ -78,7 +81,7 @@ record SecretsBrokerPolicy(
         + " s ±" + (int) (jitter * 100) + "%, max-stale " + (int) maxStale + " s, " + retryAttempts
         + " attempts, breaker " + breakerWindow + "/" + breakerRatePercent + "%/" + (int) breakerWaitOpen + " s"
         + (prefetch ? ", prefetch" : "") + (batchRefresh ? ", refresh in batches of " + batchSize : ", per-entry refresh")
-        + (latency > 0 ? String.format(java.util.Locale.ROOT, ", call latency %.1f ms", latency * 1000) : "") + ")";
+        + (latency.isZero() ? "" : ", call latency " + latency) + ")";
   }
 
   @Override
@@ -89,13 +92,7 @@ record SecretsBrokerPolicy(
     double[] due = new double[m];
     double[] expires = new double[m];
     boolean[] group = new boolean[m];
-    long coldCalls = prefetch ? (m + batchSize - 1) / batchSize : m;
-    tally.call(start, coldCalls);
-    for (int c = 0; c < coldCalls; c++) {
-      breaker.onResult(start, true);
-    }
-    java.util.Arrays.fill(group, true);
-    loaded(s, group, start, refreshAt, due, expires, rnd, prefetch); // a prefetch batch shares one refresh time
+    coldStart(s, start, breaker, refreshAt, due, expires, group, rnd, tally);
     while (true) {
       int j = earliest(due);
       double t = due[j];
@@ -103,23 +100,26 @@ record SecretsBrokerPolicy(
         break;
       }
       int members = gather(j, t, refreshAt, group);
-      int calls = (members + batchSize - 1) / batchSize;
+      boolean batch = members > 1; // Refresher: a refresh of one entry alone is a single read
+      int calls = batch ? (members + batchSize - 1) / batchSize : 1;
       if (s.storeUp(t)) {
         boolean permitted = true;
+        double at = t;
         for (int c = 0; c < calls && permitted; c++) {
-          permitted = breaker.tryAcquire(t);
+          permitted = breaker.tryAcquire(at);
           if (permitted) {
-            tally.call(t, 1);
-            breaker.onResult(t, true);
+            tally.call(at, 1, batch);
+            breaker.onResult(at, true);
+            at += batch ? latency.batch() : latency.single();
           }
         }
         if (permitted) {
-          loaded(s, group, t, refreshAt, due, expires, rnd, batchRefresh);
+          loaded(s, group, at, refreshAt, due, expires, rnd, batchRefresh);
           continue;
         }
       } else {
         for (int attempt = 0; attempt < retryAttempts && breaker.tryAcquire(t); attempt++) {
-          tally.call(t, 1); // a failed batch fails as one call; its retries too
+          tally.call(t, 1, batch); // a failed batch fails as one call; its retries too
           breaker.onResult(t, false);
         }
       }
@@ -140,6 +140,38 @@ record SecretsBrokerPolicy(
     FleetPolicy.countOutageInvocations(s, start, firstExpiry, tally, rnd);
   }
 
+  /**
+   * The cold start, call by call. With prefetch, {@code ceil(secrets / batchSize)} batch calls one
+   * after the other, every entry loaded when the last ends, each with its own jittered refresh time
+   * ({@code BatchLoad} makes one entry per name). Without, the first invocation reads the secrets
+   * one by one on the caller's thread: secret {@code k} is loaded when its read ends, the sum of
+   * the first {@code k + 1} reads' latencies after the start, so the entries' refresh times spread
+   * by the call latency.
+   */
+  private void coldStart(FleetScenario s, double start, Breaker breaker, double[] refreshAt, double[] due,
+      double[] expires, boolean[] group, SplittableRandom rnd, Tally tally) {
+    int m = s.secrets();
+    double at = start;
+    if (prefetch) {
+      for (int c = 0; c < (m + batchSize - 1) / batchSize; c++) {
+        tally.call(at, 1, true);
+        breaker.onResult(at, true);
+        at += latency.coldBatch();
+      }
+      java.util.Arrays.fill(group, true);
+      loaded(s, group, at, refreshAt, due, expires, rnd, false);
+      return;
+    }
+    for (int k = 0; k < m; k++) {
+      tally.call(at, 1, false);
+      breaker.onResult(at, true);
+      at += latency.coldRead(k);
+      java.util.Arrays.fill(group, false);
+      group[k] = true;
+      loaded(s, group, at, refreshAt, due, expires, rnd, false);
+    }
+  }
+
   /** Marks the entries one refresh at {@code t} reloads: {@code j}, and with batch refresh those due soon. */
   private int gather(int j, double t, double[] refreshAt, boolean[] group) {
     int n = 0;
@@ -152,19 +184,25 @@ record SecretsBrokerPolicy(
   }
 
   /**
-   * The entries of {@code group} loaded by a call that started at {@code callStart}: a batch shares
-   * one jittered refresh time (and so the read that triggers it), single loads draw their own.
+   * The entries of {@code group} loaded by calls that ended at {@code t}. Each fresh entry draws its
+   * jittered refresh time; when {@code shared} (a batch refresh), all take the earliest of their
+   * draws, as {@code Refresher} installs them, so the batch stays one and falls due at that time.
    */
-  private void loaded(FleetScenario s, boolean[] group, double callStart, double[] refreshAt, double[] due,
+  private void loaded(FleetScenario s, boolean[] group, double t, double[] refreshAt, double[] due,
       double[] expires, SplittableRandom rnd, boolean shared) {
-    double t = callStart + latency;
-    double sharedAt = t + refreshAfter * (1 - jitter + 2 * jitter * rnd.nextDouble());
+    double sharedAt = Double.MAX_VALUE;
+    for (int k = 0; k < group.length; k++) {
+      if (group[k]) {
+        refreshAt[k] = t + refreshAfter * (1 - jitter + 2 * jitter * rnd.nextDouble());
+        sharedAt = Math.min(sharedAt, refreshAt[k]);
+      }
+    }
     double sharedDue = sharedAt + FleetPolicy.nextInvocation(s, rnd);
     for (int k = 0; k < group.length; k++) {
       if (!group[k]) {
         continue;
       }
-      refreshAt[k] = shared ? sharedAt : t + refreshAfter * (1 - jitter + 2 * jitter * rnd.nextDouble());
+      refreshAt[k] = shared ? sharedAt : refreshAt[k];
       due[k] = shared ? sharedDue : refreshAt[k] + FleetPolicy.nextInvocation(s, rnd);
       if (t < s.outageFrom()) {
         expires[k] = t + maxStale; // the expiry that matters: the last load before the outage

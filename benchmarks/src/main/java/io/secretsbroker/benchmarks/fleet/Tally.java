@@ -7,11 +7,14 @@ package io.secretsbroker.benchmarks.fleet;
  */
 final class Tally {
   final long[] callsPerSecond;
+  /** The batch calls among {@link #callsPerSecond} ({@code BatchGetSecretValue}), for policies that tell them apart. */
+  final long[] batchCallsPerSecond;
   long failedInvocations;
   long outageInvocations;
 
   Tally(FleetScenario s) {
     this.callsPerSecond = new long[(int) Math.ceil(s.horizonSeconds()) + 1];
+    this.batchCallsPerSecond = new long[callsPerSecond.length];
   }
 
   /** {@code n} store calls at time {@code t} (calls past the horizon are not counted). */
@@ -21,10 +24,26 @@ final class Tally {
     }
   }
 
+  /** {@code n} store calls at time {@code t}, batch calls when {@code batch}. */
+  void call(double t, long n, boolean batch) {
+    call(t, n);
+    if (batch && t >= 0 && t < batchCallsPerSecond.length) {
+      batchCallsPerSecond[(int) t] += n;
+    }
+  }
+
   long callsBetween(double from, double to) {
+    return sum(callsPerSecond, from, to);
+  }
+
+  long batchCallsBetween(double from, double to) {
+    return sum(batchCallsPerSecond, from, to);
+  }
+
+  private static long sum(long[] perSecond, double from, double to) {
     long sum = 0;
-    for (int i = (int) Math.max(0, from); i < Math.min(callsPerSecond.length, (int) Math.ceil(to)); i++) {
-      sum += callsPerSecond[i];
+    for (int i = (int) Math.max(0, from); i < Math.min(perSecond.length, (int) Math.ceil(to)); i++) {
+      sum += perSecond[i];
     }
     return sum;
   }

@@ -18,10 +18,56 @@ class FleetModelTest {
   }
 
   @Test
-  void secretsBroker_batchRefresh_oneCallPerInstancePerRefreshPeriod() {
+  void secretsBroker_batchRefresh_oneCallPerInstancePerRefreshPeriod_atTheEarliestOfTheBatchsDraws() {
     FleetResult r = FleetModel.run(SecretsBrokerPolicy.defaults(), FLEET);
-    double expected = 3600 / (300 + 1.0); // 20 secrets, one batch call of 20
+    // 20 secrets, one batch call of 20; the batch shares the earliest of 20 draws uniform in
+    // [0.9, 1.1] x refresh-after (mean 0.9 + 0.2 / 21), plus the wait for the next read (1 s)
+    double expected = 3600 / (300 * (0.9 + 0.2 / 21) + 1.0);
     assertThat(r.callsPerInstanceHour()).isCloseTo(expected, within(expected * 0.03));
+  }
+
+  /** 1 instance x 2 secrets, started at 0, read 1,000 times a second, for 30 s; no outage. */
+  private static final FleetScenario ONE = new FleetScenario(1, 2, 0, 1000, 30, 15, 30, 30, 0, 10_000, 0.05, 1);
+
+  /** Refresh-after 10 s without jitter (so the deadlines can be computed by hand), batch refresh. */
+  private static SecretsBrokerPolicy unjittered(double single, double batch) {
+    return new SecretsBrokerPolicy("hand", 10, 0, 3600, 3, 20, 50, 30, 3, false, true, 20,
+        CallLatency.of(single, batch));
+  }
+
+  @Test
+  void secretsBroker_coldReadsOneAfterTheOther_latencyShiftsTheirRefreshDeadlinesApart() {
+    // no latency: both load at 0, fall due together at 10 and 20, one batch call each time
+    Tally none = FleetModel.tally(unjittered(0, 0), ONE);
+    assertThat(seconds(none.callsPerSecond)).containsExactly(0, 0, 10, 20);
+    assertThat(seconds(none.batchCallsPerSecond)).containsExactly(10, 20);
+    // 3 s per read: calls at 0 and 3 load the entries at 3 and 6, due at 13 and 16; each refresh
+    // (a single read, the other entry not due) loads 3 s later again: due at 26 and 29
+    Tally slow = FleetModel.tally(unjittered(3, 0), ONE);
+    assertThat(seconds(slow.callsPerSecond)).containsExactly(0, 3, 13, 16, 26, 29);
+    assertThat(seconds(slow.batchCallsPerSecond)).isEmpty();
+  }
+
+  @Test
+  void secretsBroker_prefetch_batchLatencyShiftsTheSharedDeadline_coldAndRefreshApart() {
+    // one batch call at 0 ends at 2: due at 12, that batch ends at 14: due at 24
+    Tally t = FleetModel.tally(unjittered(0, 2).withPrefetch("p"), ONE);
+    assertThat(seconds(t.batchCallsPerSecond)).containsExactly(0, 12, 24);
+    assertThat(seconds(t.callsPerSecond)).containsExactly(0, 12, 24);
+    // the prefetch takes 2 s, a refresh batch 1 s: due at 12, that batch ends at 13: due at 23
+    SecretsBrokerPolicy split = unjittered(0, 0).withLatency(new CallLatency(0, 2, 0, 1)).withPrefetch("p");
+    assertThat(seconds(FleetModel.tally(split, ONE).batchCallsPerSecond)).containsExactly(0, 12, 23);
+  }
+
+  /** The second of each call, once per call, in order. */
+  private static java.util.List<Integer> seconds(long[] perSecond) {
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    for (int i = 0; i < perSecond.length; i++) {
+      for (long c = 0; c < perSecond[i]; c++) {
+        out.add(i);
+      }
+    }
+    return out;
   }
 
   @Test

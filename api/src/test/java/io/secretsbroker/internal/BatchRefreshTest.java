@@ -78,6 +78,30 @@ class BatchRefreshTest {
   }
 
   @Test
+  void refresh_batchFallsDueAtOneJitteredDraw_notAtTheEarliestOfItsEntries() {
+    // refresh-after 5 min jittered +-10%: one draw per batch falls due after 300 s on average; the
+    // earliest of 20 draws (every entry drawing its own, the batch taking the first) after 272.9 s,
+    // which is 10% more store calls for every batch of a fleet. 40 periods: the mean of one draw
+    // per period has a standard deviation of 2.7 s, so 285 s is more than 5 of them from either.
+    seed(20);
+    SecretsClient c = client("secrets.prefetch", String.join(",", names(20)), "secrets.cache.refresh-after", "5m");
+    int periods = 40;
+    long waited = 0;
+    for (int period = 1; period <= periods; period++) {
+      int seconds = 0;
+      while (provider.fetchAlls.get() == period) { // until this period's batch refresh has run
+        clock.advance(Duration.ofSeconds(1));
+        seconds++;
+        c.get("s0");
+      }
+      waited += seconds;
+      assertThat(provider.fetchAlls.get()).as("one batch call per period").isEqualTo(period + 1);
+    }
+    assertThat(provider.fetches.get()).as("the batch never splits into single reads").isZero();
+    assertThat(waited / (double) periods).as("mean seconds from a batch load to its refresh").isGreaterThan(285);
+  }
+
+  @Test
   void refresh_batchOff_refreshesEachEntryOnItsOwn() {
     seed(5);
     SecretsClient c = client("secrets.prefetch", String.join(",", names(5)), "secrets.cache.refresh-batch", "false");

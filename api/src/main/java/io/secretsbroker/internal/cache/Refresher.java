@@ -82,9 +82,9 @@ final class Refresher {
   }
 
   /**
-   * A batch refresh: never throws. Each fresh entry is installed by compare-and-set, all with the
-   * earliest refresh time among them (so the batch stays one); a failed batch marks every old
-   * entry stale and backs off, as a failed single refresh does.
+   * A batch refresh: never throws. Each fresh entry is installed by compare-and-set; the batch
+   * reader gave them one jittered refresh time (so the batch stays one); a failed batch marks every
+   * old entry stale and backs off, as a failed single refresh does.
    */
   private void backgroundRefresh(java.util.List<Due> due) {
     java.util.Map<String, Entry> fresh;
@@ -107,21 +107,12 @@ final class Refresher {
           providerId, SecretCache.describe(ex));
       return;
     }
-    long shared = Long.MAX_VALUE;
-    for (Entry fe : fresh.values()) {
-      if (fe.value != null) {
-        shared = Math.min(shared, fe.refreshAt);
-      }
-    }
     for (Due d : due) {
       Entry fe = fresh.get(d.name());
       if (fe == null) {
         d.entry().refreshAt = ticker.read() + settings.retryBackoffNanos();
         d.entry().refreshing.set(false);
         continue;
-      }
-      if (fe.value != null) {
-        fe.refreshAt = shared;
       }
       if (owner.map().replace(d.name(), d.entry(), fe)) {
         owner.changed(d.name(), d.entry().versionId(), fe, null);

@@ -321,9 +321,25 @@ public final class SecretCache {
 
   /** An entry for a loaded value (registered with the redactor). The record's array is taken over. */
   public Entry entryFor(String name, String field, SecretRecord record) {
+    return entryFor(name, field, record, jitterDraw());
+  }
+
+  /** A draw for {@link #entryFor(String, String, SecretRecord, double)}: uniform in [0, 1). */
+  public static double jitterDraw() {
+    return ThreadLocalRandom.current().nextDouble();
+  }
+
+  /**
+   * An entry for a loaded value whose refresh time is jittered by {@code draw} (in [0, 1): 0 is
+   * refresh-after less 10%, 1 plus 10%). The entries of one batch read take one draw, so they fall
+   * due together and refresh in one batch again, at a time spread as a single entry's is (not the
+   * earliest of many draws, which would pull every batch to the start of the span). A store expiry
+   * still brings an entry's own refresh earlier.
+   */
+  public Entry entryFor(String name, String field, SecretRecord record, double draw) {
     SecretValue value = SecretValue.of(name, record);
     long t = ticker.read();
-    long jittered = (long) (settings.refreshAfterNanos() * (0.9 + 0.2 * ThreadLocalRandom.current().nextDouble()));
+    long jittered = (long) (settings.refreshAfterNanos() * (0.9 + 0.2 * draw));
     long refreshAt = t + jittered;
     long expiresAt = t + settings.maxStaleNanos();
     if (record.expiresOn() != null) {

@@ -40,10 +40,11 @@ final class BatchLoad {
       throw ex;
     }
     long took = System.nanoTime() - start;
+    double draw = SecretCache.jitterDraw(); // one for the batch: its entries fall due together
     try {
       for (Map.Entry<String, Names.Target> c : owned.entrySet()) {
         complete(c.getKey(), c.getValue(), records.get(c.getValue().providerName()), claims.get(c.getKey()).future(),
-            cache, events, took, caller, provider.id());
+            cache, events, took, caller, provider.id(), draw);
       }
     } catch (RuntimeException ex) {
       owned.keySet().forEach(name -> {
@@ -80,6 +81,7 @@ final class BatchLoad {
       throw ex;
     }
     long took = System.nanoTime() - start;
+    double draw = SecretCache.jitterDraw(); // one for the batch: it stays one batch
     Map<String, Entry> fresh = new java.util.LinkedHashMap<>();
     try {
       for (Map.Entry<String, Names.Target> t : targets.entrySet()) {
@@ -89,7 +91,7 @@ final class BatchLoad {
           fresh.put(t.getKey(), cache.notFound(notFound(t.getKey(), provider.id())));
         } else {
           events.loaded(Kind.REFRESH, t.getKey(), r.versionId(), took, null, "batch");
-          fresh.put(t.getKey(), cache.entryFor(t.getKey(), t.getValue().field(), copy(r)));
+          fresh.put(t.getKey(), cache.entryFor(t.getKey(), t.getValue().field(), copy(r), draw));
         }
       }
     } finally {
@@ -109,7 +111,7 @@ final class BatchLoad {
   }
 
   private static void complete(String name, Names.Target target, SecretRecord r, CompletableFuture<Entry> f,
-      SecretCache cache, CacheEvents events, long took, String caller, String providerId) {
+      SecretCache cache, CacheEvents events, long took, String caller, String providerId, double draw) {
     if (r == null) {
       events.notFound(Kind.LOAD, name, took, caller, "batch");
       events.coldRead(name, null, null, true, took, caller, "batch");
@@ -118,6 +120,6 @@ final class BatchLoad {
     }
     events.loaded(Kind.LOAD, name, r.versionId(), took, caller, "batch");
     events.coldRead(name, r.versionId(), null, false, took, caller, "batch");
-    f.complete(cache.entryFor(name, target.field(), copy(r)));
+    f.complete(cache.entryFor(name, target.field(), copy(r), draw));
   }
 }

@@ -14,8 +14,8 @@ import java.util.SplittableRandom;
  *       reader is served the cached value. With {@code batchRefresh} ({@code
  *       secrets.cache.refresh-batch}, the default) that reload takes along every entry due within
  *       the jitter span, in {@code ceil(n / batchSize)} calls, and they share one refresh time from
- *       then on: the earliest of their jittered draws, as {@code Refresher} installs them; a refresh
- *       that finds no other entry due is a single read. Without it, one call per entry.
+ *       then on: one jittered draw for the batch, as {@code BatchLoad} makes them; a refresh that
+ *       finds no other entry due is a single read. Without it, one call per entry.
  *   <li>Outage: a failed reload is retried {@code retryAttempts} times behind the per-client
  *       breaker ({@link Breaker}; a refused call reaches no store and is not retried), then the entry
  *       is marked stale and tried again {@code retryBackoff} seconds later; reads are served the
@@ -142,8 +142,8 @@ record SecretsBrokerPolicy(
 
   /**
    * The cold start, call by call. With prefetch, {@code ceil(secrets / batchSize)} batch calls one
-   * after the other, every entry loaded when the last ends, each with its own jittered refresh time
-   * ({@code BatchLoad} makes one entry per name). Without, the first invocation reads the secrets
+   * after the other, every entry loaded when the last ends, all with one jittered refresh time
+   * ({@code BatchLoad} draws once per batch). Without, the first invocation reads the secrets
    * one by one on the caller's thread: secret {@code k} is loaded when its read ends, the sum of
    * the first {@code k + 1} reads' latencies after the start, so the entries' refresh times spread
    * by the call latency.
@@ -159,7 +159,7 @@ record SecretsBrokerPolicy(
         at += latency.coldBatch();
       }
       java.util.Arrays.fill(group, true);
-      loaded(s, group, at, refreshAt, due, expires, rnd, false);
+      loaded(s, group, at, refreshAt, due, expires, rnd, true);
       return;
     }
     for (int k = 0; k < m; k++) {
@@ -185,16 +185,15 @@ record SecretsBrokerPolicy(
 
   /**
    * The entries of {@code group} loaded by calls that ended at {@code t}. Each fresh entry draws its
-   * jittered refresh time; when {@code shared} (a batch refresh), all take the earliest of their
-   * draws, as {@code Refresher} installs them, so the batch stays one and falls due at that time.
+   * jittered refresh time; when {@code shared} (a batch read), all take one draw, as {@code
+   * BatchLoad} makes them, so the batch stays one and falls due at that time.
    */
   private void loaded(FleetScenario s, boolean[] group, double t, double[] refreshAt, double[] due,
       double[] expires, SplittableRandom rnd, boolean shared) {
-    double sharedAt = Double.MAX_VALUE;
+    double sharedAt = t + refreshAfter * (1 - jitter + 2 * jitter * rnd.nextDouble());
     for (int k = 0; k < group.length; k++) {
       if (group[k]) {
-        refreshAt[k] = t + refreshAfter * (1 - jitter + 2 * jitter * rnd.nextDouble());
-        sharedAt = Math.min(sharedAt, refreshAt[k]);
+        refreshAt[k] = shared ? sharedAt : t + refreshAfter * (1 - jitter + 2 * jitter * rnd.nextDouble());
       }
     }
     double sharedDue = sharedAt + FleetPolicy.nextInvocation(s, rnd);

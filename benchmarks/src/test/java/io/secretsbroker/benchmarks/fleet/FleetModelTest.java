@@ -18,11 +18,11 @@ class FleetModelTest {
   }
 
   @Test
-  void secretsBroker_batchRefresh_oneCallPerInstancePerRefreshPeriod_atTheEarliestOfTheBatchsDraws() {
+  void secretsBroker_batchRefresh_oneCallPerInstancePerRefreshPeriod_atOneDrawPerBatch() {
     FleetResult r = FleetModel.run(SecretsBrokerPolicy.defaults(), FLEET);
-    // 20 secrets, one batch call of 20; the batch shares the earliest of 20 draws uniform in
-    // [0.9, 1.1] x refresh-after (mean 0.9 + 0.2 / 21), plus the wait for the next read (1 s)
-    double expected = 3600 / (300 * (0.9 + 0.2 / 21) + 1.0);
+    // 20 secrets, one batch call of 20; the batch shares one draw uniform in [0.9, 1.1] x
+    // refresh-after (mean 1.0), plus the wait for the next read (1 s)
+    double expected = 3600 / (300 * 1.0 + 1.0);
     assertThat(r.callsPerInstanceHour()).isCloseTo(expected, within(expected * 0.03));
   }
 

@@ -249,6 +249,26 @@ final class VendorTokens {
     return p("sq", "p_") + pick(HEX, 40);
   }
 
+  String sonarqubeLegacy() {
+    return "sonar.login=" + pick(HEX, 40);
+  }
+
+  String linode() {
+    return "LINODE_TOKEN=" + pick(HEX, 64);
+  }
+
+  String yandexIam() {
+    return p("t", "1.") + pick(URLSAFE, 40) + "." + pick(URLSAFE, 86);
+  }
+
+  String yandexOauth() {
+    return p("y", "0_") + pick(URLSAFE, 55);
+  }
+
+  String herokuUuidPrefixed() {
+    return p("HR", "KU-") + uuid();
+  }
+
   String grafanaServiceAccount() {
     return p("gl", "sa_") + pick(ALNUM, 32) + "_" + pick(HEX, 8);
   }

@@ -76,6 +76,8 @@ public enum Rule {
   ZUPLO_KEY("zuplo-key", "zuplo", "Zuplo API key (zpka_ + 32 hex + _ + 8 hex)"),
   LINODE_TOKEN("linode-token", "linode", "Linode personal access token (64 hex next to a Linode name)"),
   YANDEX_TOKEN("yandex-token", "yandex", "Yandex Cloud IAM token (t1.) or OAuth token (y0_ to y3_)"),
+  TENCENT_SECRET_ID("tencent-secret-id", "tencent", "Tencent Cloud SecretId (AKID + 32 alphanumerics)"),
+  ALCHEMY_KEY("alchemy-api-key", "alchemy", "Alchemy API key in an Alchemy endpoint URL (.../v2/<32>)"),
   POSTMARK_TOKEN("postmark-token", "postmark", "Postmark server or account token (a UUID next to a Postmark name)"),
   FCM_SERVER_KEY("fcm-server-key", "firebase", "Firebase Cloud Messaging legacy server key (AAAA...:APA91b...)"),
   QUERY_CREDENTIAL("query-credential", "generic", "key=value credential inside a query or form string (a&password=...)"),

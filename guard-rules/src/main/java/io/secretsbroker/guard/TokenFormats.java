@@ -184,6 +184,13 @@ final class TokenFormats {
         new FormatRule(Rule.YANDEX_TOKEN,
             Pattern.compile(B + "(t1\\.[A-Za-z0-9_-]+={0,2}\\.[A-Za-z0-9_-]{86}={0,2}|y[0-3]_[A-Za-z0-9_-]{55})" + E), 1,
             exact("t1.", "y0_", "y1_", "y2_", "y3_"), (t, m) -> random(m.group(1).substring(3)) && mixed(m.group(1))),
+        // Tencent Cloud SecretIds: AKID + 32 alphanumerics (the SecretKey beside it has no prefix of its own)
+        new FormatRule(Rule.TENCENT_SECRET_ID, Pattern.compile("(?<![A-Za-z0-9])(AKID[A-Za-z0-9]{32})(?![A-Za-z0-9])"), 1,
+            exact("AKID"), (t, m) -> random(m.group(1).substring(4)) && mixed(m.group(1).substring(4))),
+        // Alchemy's documented endpoints carry the API key as the last path segment: .../v2/<32>
+        new FormatRule(Rule.ALCHEMY_KEY,
+            Pattern.compile("(?i:alchemy(?:api)?\\.(?:io|com))/v2/([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])"), 1,
+            anyCase("alchemy"), (t, m) -> random(m.group(1)) && mixed(m.group(1))),
         prefixed(Rule.GRAFANA_TOKEN, "(glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[0-9a-fA-F]{8})", "glc_", "glsa_"),
         prefixed(Rule.FIGMA_TOKEN, "(figd_[A-Za-z0-9_-]{38,44})", "figd_"),
         prefixed(Rule.PLANETSCALE_TOKEN, "(pscale_(?:pw|tkn|oauth)_[A-Za-z0-9_.-]{32,64})", "pscale_"),

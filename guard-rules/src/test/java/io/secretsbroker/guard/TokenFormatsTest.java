@@ -48,7 +48,8 @@ class TokenFormatsTest {
         new Case("zuplo-key", VendorTokens::zuplo), new Case("postmark-token", VendorTokens::postmark),
         new Case("fcm-server-key", VendorTokens::fcm), new Case("sonarqube-token", VendorTokens::sonarqubeLegacy),
         new Case("linode-token", VendorTokens::linode), new Case("yandex-token", VendorTokens::yandexIam),
-        new Case("yandex-token", VendorTokens::yandexOauth), new Case("heroku-api-key", VendorTokens::herokuUuidPrefixed));
+        new Case("yandex-token", VendorTokens::yandexOauth), new Case("heroku-api-key", VendorTokens::herokuUuidPrefixed),
+        new Case("tencent-secret-id", VendorTokens::tencentSecretId), new Case("alchemy-api-key", VendorTokens::alchemyUrl));
   }
 
   @ParameterizedTest
@@ -87,6 +88,11 @@ class TokenFormatsTest {
     assertThat(rules("Authorization: Bearer " + String.join("", "y", "3_") + "redacted-"
         + FakeTokens.random(FakeTokens.ALNUM, 46, 10))).doesNotContain("yandex-token");
     assertThat(rules("py3_suffix")).doesNotContain("yandex-token");
+    assertThat(rules("TENCENTCLOUD_SECRET_ID=" + String.join("", "AK", "ID") + "OaWCckbC" + "0".repeat(28)))
+        .doesNotContain("tencent-secret-id");
+    String alchemy = "https://eth-ropsten." + String.join("", "alchemy", "api.io") + "/v2/";
+    assertThat(rules(alchemy + "X".repeat(32))).doesNotContain("alchemy-api-key");
+    assertThat(rules(alchemy + "your-api-key")).doesNotContain("alchemy-api-key");
   }
 
   private List<String> rules(String text) {

@@ -269,6 +269,14 @@ final class VendorTokens {
     return p("HR", "KU-") + uuid();
   }
 
+  String tencentSecretId() {
+    return p("AK", "ID") + pick(ALNUM, 32);
+  }
+
+  String alchemyUrl() {
+    return "https://eth-mainnet." + p("alchemy", "api.io") + "/v2/" + pick(URLSAFE, 32);
+  }
+
   String grafanaServiceAccount() {
     return p("gl", "sa_") + pick(ALNUM, 32) + "_" + pick(HEX, 8);
   }

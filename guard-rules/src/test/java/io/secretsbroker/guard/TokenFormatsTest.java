@@ -49,7 +49,8 @@ class TokenFormatsTest {
         new Case("fcm-server-key", VendorTokens::fcm), new Case("sonarqube-token", VendorTokens::sonarqubeLegacy),
         new Case("linode-token", VendorTokens::linode), new Case("yandex-token", VendorTokens::yandexIam),
         new Case("yandex-token", VendorTokens::yandexOauth), new Case("heroku-api-key", VendorTokens::herokuUuidPrefixed),
-        new Case("tencent-secret-id", VendorTokens::tencentSecretId), new Case("alchemy-api-key", VendorTokens::alchemyUrl));
+        new Case("tencent-secret-id", VendorTokens::tencentSecretId), new Case("alchemy-api-key", VendorTokens::alchemyUrl),
+        new Case("slack-token", VendorTokens::slackBotLongerTail));
   }
 
   @ParameterizedTest

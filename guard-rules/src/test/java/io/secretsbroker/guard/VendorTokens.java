@@ -73,6 +73,10 @@ final class VendorTokens {
     return p("xo", "xb-") + pick(DIGITS, 12) + "-" + pick(DIGITS, 13) + "-" + pick(ALNUM, 24);
   }
 
+  String slackBotLongerTail() {
+    return p("xo", "xb-") + pick(DIGITS, 12) + "-" + pick(DIGITS, 13) + "-" + pick(ALNUM, 27);
+  }
+
   String slackUser() {
     return p("xo", "xp-") + pick(DIGITS, 12) + "-" + pick(DIGITS, 12) + "-" + pick(DIGITS, 13) + "-" + pick(HEX, 32);
   }

@@ -28,23 +28,24 @@ final class AnchorScreen {
   /** Anchors matched as written. */
   static final String[] EXACT = {
       "-----BEGIN ", ".webhook.office.com/webhookb2/", "://", ":AA", "A3T", "ABIA", "ACCA", "AGE-SECRET-KEY-1",
-      "AIza", "AKCp", "AKIA", "APA91b", "API-", "ASIA", "ATATT3", "ATCTT3", "BBFF-", "EAA", "FLWSECK", "HRKU-",
-      "IBAz", "LTAI", "MT", "Mj", "Mz", "ND", "NT", "Nj", "Nz", "OD", "OT", "Q~", "RGAPI-", "SG.", "T3BlbkFJ",
-      "ZXlK", "aio_", "cmVmdGtu", "discord.com/api/webhooks/", "discordapp.com/api/webhooks/", "dp.", "dt0c01.",
-      "eyJ", "figd_", "fm1_", "fm1a_", "fm1r_", "fm2_", "fm2a_", "fm2r_", "fo1_", "gho_", "ghp_", "ghr_", "ghs_",
-      "ghu_", "github_pat_", "glc_", "glcbt-", "gldt-", "glft-", "glimt-", "gloas-", "glpat-", "glptt-", "glrt-",
-      "glsa_", "glsoat-", "https://hooks.slack.com/", "https://outlook.office", "hvb.", "hvr.", "hvs.", "key-",
-      "npm_", "ntn_", "ops_eyJ", "pat-ap", "pat-eu", "pat-na", "pat.", "pscale_", "pypi-AgE", "rk_live_", "rk_prod_",
-      "rk_test_", "sat.", "secret_", "sgp_", "shippo_", "sig=", "sk-ant-", "sk.eyJ", "sk_live_", "sk_prod_",
-      "sk_test_", "sqa_", "sqp_", "squ_", "v1.0-", "whsec_", "xapp-", "xoxa-", "xoxb-", "xoxe-", "xoxe.", "xoxo-",
-      "xoxp-", "xoxr-", "xoxs-", "zpka_"};
+      "AIza", "AKCp", "AKIA", "AKID", "APA91b", "API-", "ASIA", "ATATT3", "ATCTT3", "BBFF-", "EAA", "FLWSECK",
+      "HRKU-", "IBAz", "LTAI", "MT", "Mj", "Mz", "ND", "NT", "Nj", "Nz", "OD", "OT", "Q~", "RGAPI-", "SG.",
+      "T3BlbkFJ", "ZXlK", "aio_", "cmVmdGtu", "discord.com/api/webhooks/", "discordapp.com/api/webhooks/", "dp.",
+      "dt0c01.", "eyJ", "figd_", "fm1_", "fm1a_", "fm1r_", "fm2_", "fm2a_", "fm2r_", "fo1_", "gho_", "ghp_", "ghr_",
+      "ghs_", "ghu_", "github_pat_", "glc_", "glcbt-", "gldt-", "glft-", "glimt-", "gloas-", "glpat-", "glptt-",
+      "glrt-", "glsa_", "glsoat-", "https://hooks.slack.com/", "https://outlook.office", "hvb.", "hvr.", "hvs.",
+      "key-", "npm_", "ntn_", "ops_eyJ", "pat-ap", "pat-eu", "pat-na", "pat.", "pscale_", "pypi-AgE", "rk_live_",
+      "rk_prod_", "rk_test_", "sat.", "secret_", "sgp_", "shippo_", "sig=", "sk-ant-", "sk.eyJ", "sk_live_",
+      "sk_prod_", "sk_test_", "sqa_", "sqp_", "squ_", "t1.", "v1.0-", "whsec_", "xapp-", "xoxa-", "xoxb-", "xoxe-",
+      "xoxe.", "xoxo-", "xoxp-", "xoxr-", "xoxs-", "y0_", "y1_", "y2_", "y3_", "zpka_"};
 
   /** Anchors matched in any ASCII case, in lower case. */
   static final String[] ANY_CASE = {
-      "access_token=", "accountkey", "address", "api_key=", "apikey=", "asana", "atlassian", "auth_token=",
-      "client_secret=", "co_api_key", "cohere", "confluence", "data source", "ecret", "facebook", "fb.", "fb_",
-      "hapikey", "heroku", "host", "hubspot", "jdbc:", "jira", "pass=", "passwd=", "password=", "postmark", "pwd=",
-      "secret=", "server", "sharedaccesskey", "snyk", "squarespace", "token="};
+      "access_token=", "accountkey", "address", "alchemy", "api_key=", "apikey=", "asana", "atlassian",
+      "auth_token=", "client_secret=", "co_api_key", "cohere", "confluence", "data source", "ecret", "facebook",
+      "fb.", "fb_", "hapikey", "heroku", "host", "hubspot", "jdbc:", "jira", "linode", "pass=", "passwd=",
+      "password=", "postmark", "pwd=", "secret=", "server", "sharedaccesskey", "snyk", "sonar", "squarespace",
+      "token="};
 
   /** Whether {@code text} holds an anchor of some format rule (and what that anchor's rule needs with it). */
   static boolean mayMatch(String text) {

@@ -60,9 +60,10 @@ final class CoreFormats {
             LazyPattern.compile("(?<![A-Za-z0-9_-])(gl(?:pat|dt|rt|ptt|soat|oas|cbt|ft|imt)-[A-Za-z0-9_-]{20,64})(?![A-Za-z0-9_-])"),
             1, exact("glpat-", "gldt-", "glrt-", "glptt-", "glsoat-", "gloas-", "glcbt-", "glft-", "glimt-"),
             (t, m) -> looksRandom(m.group(1).substring(m.group(1).indexOf('-') + 1))),
-        // Slack's token structure: workspace and user/bot ids (digits), then the random part
+        // Slack's token structure: workspace and user/bot ids (digits), then the random part (24 characters
+        // in Slack's examples; Slack does not promise a length, and longer bot tokens circulate)
         new FormatRule(Rule.SLACK_TOKEN,
-            LazyPattern.compile("(?<![A-Za-z0-9.-])(xoxb-[0-9]{8,13}-(?:[0-9]{8,13}-)?[A-Za-z0-9]{24}"
+            LazyPattern.compile("(?<![A-Za-z0-9.-])(xoxb-[0-9]{8,13}-(?:[0-9]{8,13}-)?[A-Za-z0-9]{24,32}"
                 + "|xox[pasor]-(?:2-)?[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,13}-[a-f0-9]{32,64}"
                 + "|xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{8,13}-[a-f0-9]{64}"
                 + "|xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,300}|xoxe-[0-9]-[A-Za-z0-9]{100,300})(?![A-Za-z0-9-])"),

@@ -1,17 +1,13 @@
 package io.secretsbroker.guard;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-
 /**
  * One rule matching one value in a text the {@link Detector} was given: the rule, where the value
  * sits in that text ({@link #start()} inclusive, {@link #end()} exclusive) and the value masked.
  *
  * <p>The value itself is kept private: it is reachable only through the caller's own text and the
- * offsets, and {@link #toString()}, {@link #masked()} and {@link #fingerprint(String)} never reveal
- * it. Immutable and thread-safe.
+ * offsets, and {@link #toString()} and {@link #masked()} never reveal it; nothing derived from it
+ * (no hash either) leaves this class except {@link #maskedWithPrefix()}, which a person opts into.
+ * Immutable and thread-safe.
  */
 public final class Detection {
   private final Rule rule;
@@ -85,30 +81,6 @@ public final class Detection {
   /** Length of the value in characters, for messages ("a 40-character value"). */
   public int length() {
     return value.length();
-  }
-
-  /**
-   * A stable, one-way identifier of this detection at {@code where} (for example a relative path):
-   * the first 20 hex digits of SHA-256 over rule id, {@code where} and the value. Baselines store
-   * it so an accepted finding stays accepted when lines move.
-   */
-  public String fingerprint(String where) {
-    return fingerprint(rule, where, value);
-  }
-
-  /** The fingerprint scheme of {@link #fingerprint(String)}, for findings that carry no value. */
-  public static String fingerprint(Rule rule, String where, String value) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(rule.id().getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) 0);
-      sha.update(where.getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) 0);
-      sha.update(value.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(sha.digest()).substring(0, 20);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
   }
 
   /** What every masked value shows. */

@@ -164,19 +164,14 @@ public final class Detector {
 
   /**
    * Judges a binary file's bytes as a PKCS#12 key store ({@code .p12}, {@code .pfx}): DER framing
-   * {@code SEQUENCE { INTEGER 3, SEQUENCE ... }}. The detection's value is a digest of the bytes
-   * (for the fingerprint only); it is not live-format, since the store's password is not known.
+   * {@code SEQUENCE { INTEGER 3, SEQUENCE ... }}. The detection's value is a fixed word, nothing
+   * derived from the bytes; it is not live-format, since the store's password is not known.
    */
   public List<Detection> scanKeyStoreFile(byte[] bytes) {
     if (!Checksums.isPkcs12(bytes)) {
       return List.of();
     }
-    try {
-      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
-      return List.of(new Detection(Rule.PKCS12, 0, 0, java.util.HexFormat.of().formatHex(d)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
+    return List.of(new Detection(Rule.PKCS12, 0, 0, "pkcs12"));
   }
 
   // ---------------------------------------------------------------- keyed rules

@@ -105,7 +105,7 @@ public final class EnvironmentScan {
     for (Map.Entry<String, String> e : systemProperties.entrySet()) {
       inspect("sysprop", e.getKey(), e.getValue(), out);
     }
-    return List.copyOf(out);
+    return List.copyOf(Finding.numbered(out));
   }
 
   private void inspect(String where, String name, String value, List<Finding> out) {

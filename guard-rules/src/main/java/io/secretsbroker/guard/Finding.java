@@ -1,6 +1,16 @@
 package io.secretsbroker.guard;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,6 +28,7 @@ public final class Finding {
   private final int line;
   private final int column;
   private final String subject;
+  private final int ordinal;
   private final String masked;
   private final String fingerprint;
   private final String fix;
@@ -44,20 +55,20 @@ public final class Finding {
     public static final Verdict UNJUDGED = new Verdict("high", true, "every finding fails the build");
   }
 
-  private Finding(Rule rule, String path, int line, int column, String subject, String masked, String fingerprint,
-                  String fix) {
-    this(rule, path, line, column, subject, masked, fingerprint, fix, false, false, masked, Verdict.UNJUDGED);
+  private Finding(Rule rule, String path, int line, int column, String subject, String masked, String fix) {
+    this(rule, path, line, column, subject, 0, masked, fix, false, false, masked, Verdict.UNJUDGED);
   }
 
-  private Finding(Rule rule, String path, int line, int column, String subject, String masked, String fingerprint,
+  private Finding(Rule rule, String path, int line, int column, String subject, int ordinal, String masked,
                   String fix, boolean live, boolean published, String preview, Verdict verdict) {
     this.rule = Objects.requireNonNull(rule, "rule");
     this.path = Objects.requireNonNull(path, "path");
     this.line = line;
     this.column = column;
     this.subject = subject;
+    this.ordinal = ordinal;
     this.masked = masked;
-    this.fingerprint = fingerprint;
+    this.fingerprint = fingerprint(rule, path, subject, ordinal);
     this.fix = fix;
     this.live = live;
     this.published = published;
@@ -74,15 +85,14 @@ public final class Finding {
    * @param subject the name the value was assigned to (variable, key), or null
    */
   public static Finding of(Detection detection, String path, int line, int column, String subject) {
-    return new Finding(detection.rule(), path, line, column, subject, detection.masked(),
-        detection.fingerprint(subject == null ? path : path + "#" + subject), fixFor(detection.rule(), subject),
-        detection.live(), detection.published(), detection.maskedWithPrefix(), Verdict.UNJUDGED);
+    return new Finding(detection.rule(), path, line, column, subject, 0, detection.masked(),
+        fixFor(detection.rule(), subject), detection.live(), detection.published(), detection.maskedWithPrefix(),
+        Verdict.UNJUDGED);
   }
 
   /** A finding that carries no value, such as {@code System.getenv("DB_PASSWORD")}: the subject is the name read. */
   public static Finding ofName(Rule rule, String path, int line, int column, String subject) {
-    return new Finding(rule, path, line, column, subject, "", Detection.fingerprint(rule, path, subject),
-        fixFor(rule, subject));
+    return new Finding(rule, path, line, column, subject, "", fixFor(rule, subject));
   }
 
   private static String fixFor(Rule rule, String subject) {
@@ -176,12 +186,12 @@ public final class Finding {
 
   /** This finding with the policy's verdict. */
   public Finding withVerdict(Verdict v) {
-    return new Finding(rule, path, line, column, subject, masked, fingerprint, fix, live, published, preview, v);
+    return new Finding(rule, path, line, column, subject, ordinal, masked, fix, live, published, preview, v);
   }
 
   /** This finding marked live-format (the scanner found an AWS key id together with its secret key). */
   public Finding asLive() {
-    return new Finding(rule, path, line, column, subject, masked, fingerprint, fix, true, published, preview, verdict);
+    return new Finding(rule, path, line, column, subject, ordinal, masked, fix, true, published, preview, verdict);
   }
 
   /** Whether the value is a vendor-published emulator key ({@link Detection#published()}). */
@@ -189,9 +199,71 @@ public final class Finding {
     return published;
   }
 
-  /** One-way fingerprint (20 hex digits) for baselines: rule, path, subject and value, not the line. */
+  /**
+   * The fingerprint a baseline stores (20 hex digits): the first 20 hex digits of SHA-256 over rule
+   * id, path, subject and {@link #ordinal()}. It carries nothing of the value, not even a hash of it,
+   * and not the line, so an accepted finding stays accepted when lines move.
+   */
   public String fingerprint() {
     return fingerprint;
+  }
+
+  /**
+   * Which of the findings with this rule, path and subject this is, from 0, in the order of their
+   * positions in the file ({@link #numbered(List)}); 0 until numbered.
+   */
+  public int ordinal() {
+    return ordinal;
+  }
+
+  /**
+   * The fingerprint scheme of {@link #fingerprint()}: SHA-256 over rule id, path, subject (absent
+   * or a name) and ordinal, each field length-prefixed so that no two tuples hash alike.
+   */
+  public static String fingerprint(Rule rule, String path, String subject, int ordinal) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      field(sha, rule.id());
+      field(sha, path);
+      sha.update((byte) (subject == null ? 0 : 1));
+      field(sha, subject == null ? "" : subject);
+      field(sha, Integer.toString(ordinal));
+      return HexFormat.of().formatHex(sha.digest()).substring(0, 20);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+
+  private static void field(MessageDigest sha, String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    int n = bytes.length;
+    sha.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+    sha.update(bytes);
+  }
+
+  /**
+   * The findings of one source, in their given order, each with its ordinal among the findings of
+   * the same rule, path and subject counted in the order of their positions (line, then column;
+   * findings without a position keep their given order). Two findings of one name in one file thus
+   * stay distinct, and inserting lines above them changes neither fingerprint.
+   */
+  public static List<Finding> numbered(List<Finding> findings) {
+    List<Finding> byPosition = new ArrayList<>(findings);
+    byPosition.sort(Comparator.comparingInt(Finding::line).thenComparingInt(Finding::column));
+    Map<String, Integer> next = new HashMap<>();
+    Map<Finding, Integer> ordinals = new IdentityHashMap<>();
+    for (Finding f : byPosition) {
+      String key = f.rule.id() + '\0' + f.path + '\0' + (f.subject == null ? "\1" : f.subject);
+      int n = next.merge(key, 1, Integer::sum) - 1;
+      ordinals.put(f, n);
+    }
+    List<Finding> out = new ArrayList<>(findings.size());
+    for (Finding f : findings) {
+      int n = ordinals.get(f);
+      out.add(n == f.ordinal ? f : new Finding(f.rule, f.path, f.line, f.column, f.subject, n, f.masked, f.fix,
+          f.live, f.published, f.preview, f.verdict));
+    }
+    return out;
   }
 
   /** What to do, in a sentence naming the secret to create and the {@code Secrets.get} call. */

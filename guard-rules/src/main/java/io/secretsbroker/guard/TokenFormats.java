@@ -25,6 +25,13 @@ final class TokenFormats {
   private static final String E = "(?![A-Za-z0-9_-])";
   /** Between a vendor name and its value: the rest of the name, a quote, an operator, a quote. */
   private static final String NEXT_TO = "[A-Za-z0-9_.-]{0,30}?[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"'`]?";
+  /**
+   * Between a key and its value, for keys written as a property ({@code k=v}, {@code k: v}), an
+   * argument pair ({@code "k", "v"}), an XML attribute pair ({@code name="k" value="v"}) or a YAML
+   * name/value pair on the next line ({@code - name: K / value: v}).
+   */
+  private static final String KEY_TO_VALUE = "[A-Za-z0-9_.-]{0,20}?(?:[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"'`]?"
+      + "|[\"']\\s+(?:value\\s*=\\s*)?[\"']|\\s*\\n\\s*value\\s*:\\s*[\"']?)";
   private static final String UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
   static List<FormatRule> rules() {
@@ -100,8 +107,9 @@ final class TokenFormats {
         new FormatRule(Rule.HARNESS_TOKEN,
             LazyPattern.compile(B + "((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[0-9a-f]{24}\\.[A-Za-z0-9]{20})(?![A-Za-z0-9])"), 1,
             exact("pat.", "sat."), (t, m) -> random(m.group(1).substring(4))),
-        new FormatRule(Rule.HEROKU_KEY, LazyPattern.compile(B + "(HRKU-[A-Za-z0-9_-]{58,60})" + E), 1, exact("HRKU-"),
-            (t, m) -> random(m.group(1).substring(5))),
+        // Heroku's HRKU- prefix is documented with a 60-character tail; keys shown as HRKU- + UUID circulate too
+        new FormatRule(Rule.HEROKU_KEY, LazyPattern.compile(B + "(HRKU-(?:[A-Za-z0-9_-]{58,60}|" + UUID + "))" + E), 1,
+            exact("HRKU-"), (t, m) -> random(m.group(1).substring(5))),
         new FormatRule(Rule.HEROKU_KEY, LazyPattern.compile("(?i:heroku)" + NEXT_TO + "(" + UUID + ")(?![A-Za-z0-9-])"), 1,
             anyCase("heroku"), (t, m) -> random(m.group(1))),
         new FormatRule(Rule.HUBSPOT_TOKEN, LazyPattern.compile(B + "(pat-(?:na|eu|ap)[0-9]-" + UUID + ")(?![A-Za-z0-9-])"), 1,
@@ -164,6 +172,24 @@ final class TokenFormats {
         new FormatRule(Rule.STRIPE_WEBHOOK_SECRET, LazyPattern.compile(B + "(whsec_[A-Za-z0-9]{32,64})(?![A-Za-z0-9])"), 1,
             exact("whsec_"), (t, m) -> random(m.group(1).substring(6)) && mixed(m.group(1).substring(6))),
         prefixed(Rule.SONARQUBE_TOKEN, "(sq[upa]_[0-9a-f]{40})", "squ_", "sqp_", "sqa_"),
+        // SonarQube's legacy user tokens (before the squ_ prefix): 40 hex, recognised as a sonar login or token
+        new FormatRule(Rule.SONARQUBE_TOKEN, LazyPattern.compile("(?i:sonar)[A-Za-z0-9_.-]{0,12}?(?i:login|token)"
+            + KEY_TO_VALUE + "([0-9a-f]{40})(?![A-Za-z0-9])"), 1, anyCase("sonar"),
+            (t, m) -> random(m.group(1)) && mixed(m.group(1))),
+        // Linode personal access tokens: 64 hex, recognised next to a Linode name
+        new FormatRule(Rule.LINODE_TOKEN, LazyPattern.compile("(?i:linode)" + NEXT_TO + "([0-9a-f]{64})(?![A-Za-z0-9])"), 1,
+            anyCase("linode"), (t, m) -> random(m.group(1)) && mixed(m.group(1))),
+        // Yandex Cloud's documented formats: IAM tokens t1.<payload>.<86-character signature>, OAuth tokens y0_ to y3_
+        new FormatRule(Rule.YANDEX_TOKEN,
+            LazyPattern.compile(B + "(t1\\.[A-Za-z0-9_-]+={0,2}\\.[A-Za-z0-9_-]{86}={0,2}|y[0-3]_[A-Za-z0-9_-]{55})" + E), 1,
+            exact("t1.", "y0_", "y1_", "y2_", "y3_"), (t, m) -> random(m.group(1).substring(3)) && mixed(m.group(1))),
+        // Tencent Cloud SecretIds: AKID + 32 alphanumerics (the SecretKey beside it has no prefix of its own)
+        new FormatRule(Rule.TENCENT_SECRET_ID, LazyPattern.compile("(?<![A-Za-z0-9])(AKID[A-Za-z0-9]{32})(?![A-Za-z0-9])"), 1,
+            exact("AKID"), (t, m) -> random(m.group(1).substring(4)) && mixed(m.group(1).substring(4))),
+        // Alchemy's documented endpoints carry the API key as the last path segment: .../v2/<32>
+        new FormatRule(Rule.ALCHEMY_KEY,
+            LazyPattern.compile("(?i:alchemy(?:api)?\\.(?:io|com))/v2/([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])"), 1,
+            anyCase("alchemy"), (t, m) -> random(m.group(1)) && mixed(m.group(1))),
         prefixed(Rule.GRAFANA_TOKEN, "(glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[0-9a-fA-F]{8})", "glc_", "glsa_"),
         prefixed(Rule.FIGMA_TOKEN, "(figd_[A-Za-z0-9_-]{38,44})", "figd_"),
         prefixed(Rule.PLANETSCALE_TOKEN, "(pscale_(?:pw|tkn|oauth)_[A-Za-z0-9_.-]{32,64})", "pscale_"),

@@ -46,7 +46,11 @@ class TokenFormatsTest {
         new Case("mailgun-key", VendorTokens::mailgun), new Case("riot-api-key", VendorTokens::riot),
         new Case("adafruit-io-key", VendorTokens::adafruit), new Case("ubidots-token", VendorTokens::ubidots),
         new Case("zuplo-key", VendorTokens::zuplo), new Case("postmark-token", VendorTokens::postmark),
-        new Case("fcm-server-key", VendorTokens::fcm));
+        new Case("fcm-server-key", VendorTokens::fcm), new Case("sonarqube-token", VendorTokens::sonarqubeLegacy),
+        new Case("linode-token", VendorTokens::linode), new Case("yandex-token", VendorTokens::yandexIam),
+        new Case("yandex-token", VendorTokens::yandexOauth), new Case("heroku-api-key", VendorTokens::herokuUuidPrefixed),
+        new Case("tencent-secret-id", VendorTokens::tencentSecretId), new Case("alchemy-api-key", VendorTokens::alchemyUrl),
+        new Case("slack-token", VendorTokens::slackBotLongerTail));
   }
 
   @ParameterizedTest
@@ -61,6 +65,39 @@ class TokenFormatsTest {
         assertThat(found.get(0).toString()).doesNotContain(token);
       }
     }
+  }
+
+  @Test
+  void sonarqubeLegacy_keyValueShapesOfBuildFiles_found() {
+    String hex = FakeTokens.random("0123456789abcdef", 40, 7);
+    for (String text : List.of("<property name=\"sonar.login\" value=\"" + hex + "\" />",
+        "- name: SONAR_LOGIN\n  value: " + hex, "setx \"SONAR_TOKEN\" \"" + hex + "\"",
+        "property \"sonar.login\", \"" + hex + "\"", "mvn sonar:sonar -Dsonar.login=" + hex)) {
+      assertThat(rules(text)).as(text.replace(hex, "<hex>")).contains("sonarqube-token");
+    }
+  }
+
+  @Test
+  void contextTokens_placeholdersAndUnrelatedHex_notReported() {
+    String sha = FakeTokens.random("0123456789abcdef", 40, 8);
+    assertThat(rules("sonar.login=" + "x".repeat(40))).doesNotContain("sonarqube-token");
+    assertThat(rules("sonar.login=sonarqube_token")).doesNotContain("sonarqube-token");
+    assertThat(rules("sonar-scanner built " + sha)).doesNotContain("sonarqube-token");
+    assertThat(rules("LINODE_TOKEN=" + "0".repeat(64))).doesNotContain("linode-token");
+    assertThat(rules("linode release " + FakeTokens.random("0123456789abcdef", 64, 9))).doesNotContain("linode-token");
+    assertThat(rules("Authorization: Bearer " + String.join("", "t", "1.") + "7euelSbPy")).doesNotContain("yandex-token");
+    assertThat(rules("Authorization: Bearer " + String.join("", "y", "3_") + "redacted-"
+        + FakeTokens.random(FakeTokens.ALNUM, 46, 10))).doesNotContain("yandex-token");
+    assertThat(rules("py3_suffix")).doesNotContain("yandex-token");
+    assertThat(rules("TENCENTCLOUD_SECRET_ID=" + String.join("", "AK", "ID") + "OaWCckbC" + "0".repeat(28)))
+        .doesNotContain("tencent-secret-id");
+    String alchemy = "https://eth-ropsten." + String.join("", "alchemy", "api.io") + "/v2/";
+    assertThat(rules(alchemy + "X".repeat(32))).doesNotContain("alchemy-api-key");
+    assertThat(rules(alchemy + "your-api-key")).doesNotContain("alchemy-api-key");
+  }
+
+  private List<String> rules(String text) {
+    return detector.scanText(text).stream().map(d -> d.rule().id()).toList();
   }
 
   @Test

@@ -73,6 +73,10 @@ final class VendorTokens {
     return p("xo", "xb-") + pick(DIGITS, 12) + "-" + pick(DIGITS, 13) + "-" + pick(ALNUM, 24);
   }
 
+  String slackBotLongerTail() {
+    return p("xo", "xb-") + pick(DIGITS, 12) + "-" + pick(DIGITS, 13) + "-" + pick(ALNUM, 27);
+  }
+
   String slackUser() {
     return p("xo", "xp-") + pick(DIGITS, 12) + "-" + pick(DIGITS, 12) + "-" + pick(DIGITS, 13) + "-" + pick(HEX, 32);
   }
@@ -247,6 +251,34 @@ final class VendorTokens {
   // issue 15, second pass: vendors whose documented prefix alone identifies the token
   String sonarqube() {
     return p("sq", "p_") + pick(HEX, 40);
+  }
+
+  String sonarqubeLegacy() {
+    return "sonar.login=" + pick(HEX, 40);
+  }
+
+  String linode() {
+    return "LINODE_TOKEN=" + pick(HEX, 64);
+  }
+
+  String yandexIam() {
+    return p("t", "1.") + pick(URLSAFE, 40) + "." + pick(URLSAFE, 86);
+  }
+
+  String yandexOauth() {
+    return p("y", "0_") + pick(URLSAFE, 55);
+  }
+
+  String herokuUuidPrefixed() {
+    return p("HR", "KU-") + uuid();
+  }
+
+  String tencentSecretId() {
+    return p("AK", "ID") + pick(ALNUM, 32);
+  }
+
+  String alchemyUrl() {
+    return "https://eth-mainnet." + p("alchemy", "api.io") + "/v2/" + pick(URLSAFE, 32);
   }
 
   String grafanaServiceAccount() {

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,11 +45,31 @@ final class Baseline {
     return fingerprints.contains(f.fingerprint());
   }
 
+  /**
+   * Writes the fingerprints of {@code findings}. When {@code file} exists, its leading comment lines
+   * are kept, and so is the comment (the reason) of each entry whose fingerprint is written again;
+   * new entries get rule and location.
+   */
   static void write(Path file, Collection<Finding> findings) throws IOException {
     List<String> lines = new ArrayList<>();
-    lines.add("# secretsbroker-guard baseline: accepted findings, one fingerprint per line (see docs/guard.md)");
+    Map<String, String> kept = new HashMap<>();
+    if (Files.isRegularFile(file)) {
+      boolean header = true;
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        header &= line.strip().startsWith("#");
+        int hash = line.indexOf('#');
+        if (header) {
+          lines.add(line);
+        } else if (hash > 0) {
+          kept.put(line.substring(0, hash).strip(), line.substring(hash).strip());
+        }
+      }
+    }
+    if (lines.isEmpty()) {
+      lines.add("# secretsbroker-guard baseline: accepted findings, one fingerprint per line (see docs/guard.md)");
+    }
     for (Finding f : findings) {
-      lines.add(f.fingerprint() + "  # " + f.ruleId() + " " + f.location());
+      lines.add(f.fingerprint() + "  " + kept.getOrDefault(f.fingerprint(), "# " + f.ruleId() + " " + f.location()));
     }
     Files.write(file, lines, StandardCharsets.UTF_8);
   }

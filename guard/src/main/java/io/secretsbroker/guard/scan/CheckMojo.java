@@ -31,6 +31,10 @@ public class CheckMojo extends AbstractMojo {
   @Parameter(defaultValue = "${project.basedir}", required = true)
   List<File> paths = new ArrayList<>();
 
+  /** Paths in findings and fingerprints are shown relative to this directory. */
+  @Parameter(defaultValue = "${project.basedir}", readonly = true)
+  File basedir;
+
   /** Globs, relative to each path, that are not scanned (for example labelled test fixtures). */
   @Parameter
   List<String> excludes = new ArrayList<>();
@@ -72,7 +76,8 @@ public class CheckMojo extends AbstractMojo {
     Scanner.ScanResult result;
     try {
       Path base = baseline != null && baseline.isFile() ? baseline.toPath() : null;
-      result = Scanner.create(excludes, base, strict).scan(paths.stream().map(File::toPath).toList());
+      result = Scanner.create(excludes, base, strict).scan(paths.stream().map(File::toPath).toList(),
+          basedir == null ? null : basedir.toPath());
       if (report != null) {
         Reporter.Format f = Reporter.Format.valueOf(format.toUpperCase(Locale.ROOT));
         Files.createDirectories(report.toPath().toAbsolutePath().getParent());

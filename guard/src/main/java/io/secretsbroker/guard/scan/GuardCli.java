@@ -62,79 +62,108 @@ public final class GuardCli {
       err.println(USAGE_TEXT);
       return USAGE;
     }
-    List<Path> paths = new ArrayList<>();
-    List<String> excludes = new ArrayList<>();
+    Options o = new Options();
+    int status = o.parse(args, out, err);
+    if (status >= 0) {
+      return status;
+    }
+    return scan(o, out, err);
+  }
+
+  /** The options of {@code scan}, read from the command line. Mutable while parsing; one per run. */
+  private static final class Options {
+    final List<Path> paths = new ArrayList<>();
+    final List<String> excludes = new ArrayList<>();
     Reporter.Format format = Reporter.Format.TEXT;
-    Path baseline = null;
-    Path output = null;
-    Path writeBaseline = null;
-    boolean strict = false;
-    boolean showPrefix = false;
-    for (int i = 1; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h")) {
-        out.println(USAGE_TEXT);
-        return CLEAN;
-      } else if (a.equals("--strict")) {
-        strict = true;
-      } else if (a.equals("--show-prefix")) {
-        showPrefix = true;
-      } else if (a.startsWith("--")) {
-        if (i + 1 >= args.length) {
-          err.println("option " + a + " needs a value");
-          err.println(USAGE_TEXT);
-          return USAGE;
-        }
-        String v = args[++i];
-        switch (a) {
-          case "--format" -> {
-            try {
-              format = Reporter.Format.valueOf(v.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-              err.println("unknown format '" + v + "': use text, json or sarif");
-              return USAGE;
-            }
-          }
-          case "--baseline" -> baseline = Path.of(v);
-          case "--exclude" -> excludes.add(v);
-          case "--output" -> output = Path.of(v);
-          case "--write-baseline" -> writeBaseline = Path.of(v);
-          default -> {
-            err.println("unknown option '" + a + "'");
+    Path baseline;
+    Path output;
+    Path writeBaseline;
+    boolean strict;
+    boolean showPrefix;
+
+    /** Reads {@code args} after the command; -1 to go on scanning, else the exit status to return. */
+    int parse(String[] args, PrintStream out, PrintStream err) {
+      for (int i = 1; i < args.length; i++) {
+        String a = args[i];
+        if (a.equals("--help") || a.equals("-h")) {
+          out.println(USAGE_TEXT);
+          return CLEAN;
+        } else if (a.equals("--strict")) {
+          strict = true;
+        } else if (a.equals("--show-prefix")) {
+          showPrefix = true;
+        } else if (a.startsWith("--")) {
+          if (i + 1 >= args.length) {
+            err.println("option " + a + " needs a value");
             err.println(USAGE_TEXT);
             return USAGE;
           }
+          int status = option(a, args[++i], err);
+          if (status >= 0) {
+            return status;
+          }
+        } else {
+          paths.add(Path.of(a));
         }
-      } else {
-        paths.add(Path.of(a));
       }
+      return validate(err);
     }
-    if (paths.isEmpty()) {
-      err.println("no PATH to scan");
-      err.println(USAGE_TEXT);
-      return USAGE;
+
+    private int option(String a, String v, PrintStream err) {
+      switch (a) {
+        case "--format" -> {
+          try {
+            format = Reporter.Format.valueOf(v.toUpperCase(Locale.ROOT));
+          } catch (IllegalArgumentException e) {
+            err.println("unknown format '" + v + "': use text, json or sarif");
+            return USAGE;
+          }
+        }
+        case "--baseline" -> baseline = Path.of(v);
+        case "--exclude" -> excludes.add(v);
+        case "--output" -> output = Path.of(v);
+        case "--write-baseline" -> writeBaseline = Path.of(v);
+        default -> {
+          err.println("unknown option '" + a + "'");
+          err.println(USAGE_TEXT);
+          return USAGE;
+        }
+      }
+      return -1;
     }
-    for (Path p : paths) {
-      if (!Files.exists(p)) {
-        err.println("path not found: " + p);
+
+    private int validate(PrintStream err) {
+      if (paths.isEmpty()) {
+        err.println("no PATH to scan");
+        err.println(USAGE_TEXT);
         return USAGE;
       }
+      for (Path p : paths) {
+        if (!Files.exists(p)) {
+          err.println("path not found: " + p);
+          return USAGE;
+        }
+      }
+      if (baseline != null && !Files.isReadable(baseline)) {
+        err.println("baseline not readable: " + baseline);
+        return USAGE;
+      }
+      return -1;
     }
-    if (baseline != null && !Files.isReadable(baseline)) {
-      err.println("baseline not readable: " + baseline);
-      return USAGE;
-    }
+  }
+
+  private static int scan(Options o, PrintStream out, PrintStream err) {
     try {
-      Scanner.ScanResult result = Scanner.create(excludes, baseline, strict).scan(paths);
-      if (writeBaseline != null) {
-        Baseline.write(writeBaseline, result.findings());
-        err.println("wrote " + result.findings().size() + " fingerprint(s) to " + writeBaseline);
+      Scanner.ScanResult result = Scanner.create(o.excludes, o.baseline, o.strict).scan(o.paths);
+      if (o.writeBaseline != null) {
+        Baseline.write(o.writeBaseline, result.findings());
+        err.println("wrote " + result.findings().size() + " fingerprint(s) to " + o.writeBaseline);
         return CLEAN;
       }
-      try (Writer w = output == null
+      try (Writer w = o.output == null
           ? new OutputStreamWriter(new NonClosingStream(out), StandardCharsets.UTF_8)
-          : Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-        Reporter.write(format, result, w, showPrefix);
+          : Files.newBufferedWriter(o.output, StandardCharsets.UTF_8)) {
+        Reporter.write(o.format, result, w, o.showPrefix);
       }
       return result.failing() == 0 ? CLEAN : FINDINGS;
     } catch (UncheckedIOException | java.io.IOException e) {

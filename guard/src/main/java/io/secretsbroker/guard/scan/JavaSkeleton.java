@@ -34,7 +34,7 @@ import java.util.List;
  * reads, blanks included, hence the dropped lines. Should a skeleton ever fail to parse, the
  * analyzer parses the whole text instead.
  *
- * <p>When the lexer cannot make sense of the text (unbalanced braces, an unterminated literal or
+ * <p>The lexing itself is {@link JavaLexer}'s. When the lexer cannot make sense of the text (unbalanced braces, an unterminated literal or
  * comment) it returns the text unchanged. Stateless; thread-safe.
  */
 final class JavaSkeleton {
@@ -44,22 +44,22 @@ final class JavaSkeleton {
    * The text with the blocks, statements and comments that hold no relevant literal emptied.
    *
    * @param text   the Java source
-   * @param points where context words and weak name fragments stand ({@link JavaAnalyzer#contextPoints})
+   * @param points where context words and weak name fragments stand ({@link JavaContext#contextPoints})
    */
-  static String blank(String text, JavaAnalyzer.Points points) {
+  static String blank(String text, JavaContext.Points points) {
     return blank(text, points, false);
   }
 
   /**
-   * Like {@link #blank(String, JavaAnalyzer.Points)}, but null when the text lexes and holds no
+   * Like {@link #blank(String, JavaContext.Points)}, but null when the text lexes and holds no
    * relevant literal: the analyzer could judge none of its literals, so it need not be parsed.
    */
-  static String skeletonOrNull(String text, JavaAnalyzer.Points points) {
+  static String skeletonOrNull(String text, JavaContext.Points points) {
     return blank(text, points, true);
   }
 
-  private static String blank(String text, JavaAnalyzer.Points points, boolean nullWhenNothingRelevant) {
-    Lexed lx = lex(text);
+  private static String blank(String text, JavaContext.Points points, boolean nullWhenNothingRelevant) {
+    JavaLexer lx = JavaLexer.lex(text);
     if (lx == null) {
       return text;
     }
@@ -90,8 +90,15 @@ final class JavaSkeleton {
     if (relevantCount == 0 && nullWhenNothingRelevant) {
       return null;
     }
-    relevant = Arrays.copyOf(relevant, relevantCount);
-    // candidate spans to drop: emptied block interiors, statements without a relevant literal, comments
+    return emptied(text, droppable(text, lx, keep, Arrays.copyOf(relevant, relevantCount)));
+  }
+
+  /**
+   * The spans to empty, sorted by start (longest first): block interiors not kept, statements
+   * without a relevant literal, comments.
+   */
+  private static List<long[]> droppable(String text, JavaLexer lx, boolean[] keep, int[] relevant) {
+    int blocks = lx.open.size();
     List<long[]> spans = new ArrayList<>();
     for (int b = 0; b < blocks; b++) {
       if (!keep[b]) {
@@ -111,6 +118,11 @@ final class JavaSkeleton {
       spans.add(new long[] {lx.comments.get(k), lx.comments.get(k + 1)});
     }
     spans.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(y[1], x[1]));
+    return spans;
+  }
+
+  /** The text with the spans emptied (the same text when there are none). */
+  private static String emptied(String text, List<long[]> spans) {
     StringBuilder out = null;
     int copied = 0;
     for (long[] span : spans) {
@@ -134,7 +146,7 @@ final class JavaSkeleton {
    * since blocks nest). A statement inside one is emptied with it; judging it on its own would
    * change nothing, and its switch-label and {@code else} checks are what the lexed text costs most.
    */
-  private static int[] droppedInteriors(Lexed lx, boolean[] keep) {
+  private static int[] droppedInteriors(JavaLexer lx, boolean[] keep) {
     int[] spans = new int[8];
     int n = 0;
     for (int b = 0; b < keep.length; b++) {
@@ -163,16 +175,6 @@ final class JavaSkeleton {
       }
     }
     return hi >= 0 && to <= spans[2 * hi + 1];
-  }
-
-  /** Whether a backslash stands in {@code text[from, to)}. */
-  private static boolean hasBackslash(String text, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (text.charAt(i) == '\\') {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -279,7 +281,7 @@ final class JavaSkeleton {
    * The weak fragments ({@code key}, {@code pw}) that stand in a secret-sounding name: the
    * identifier around them, or the string literal holding them.
    */
-  private static int[] secretNamed(String text, int[] weak, Lexed lx) {
+  private static int[] secretNamed(String text, int[] weak, JavaLexer lx) {
     int[] kept = new int[weak.length];
     int n = 0;
     for (int p : weak) {
@@ -306,7 +308,7 @@ final class JavaSkeleton {
   }
 
   /** The index of the string literal spanning {@code at}, or -1. */
-  private static int literalAt(Lexed lx, int at) {
+  private static int literalAt(JavaLexer lx, int at) {
     int i = java.util.Collections.binarySearch(lx.litStart, at);
     int lit = i >= 0 ? i : -i - 2;
     return lit >= 0 && at < lx.litEnd.get(lit) ? lit : -1;
@@ -343,180 +345,5 @@ final class JavaSkeleton {
       }
     }
     return Arrays.copyOf(kept, n);
-  }
-
-  /** What the lexer found: brace pairs in order of their opening brace, string literals, comments. */
-  private static final class Lexed {
-    final List<Integer> open = new ArrayList<>();
-    /** Where each block's header starts: just after the previous {@code ;}, opening or closing brace. */
-    final List<Integer> headerStart = new ArrayList<>();
-    final List<Integer> parent = new ArrayList<>();
-    int[] close;
-    final List<Integer> litStart = new ArrayList<>();
-    final List<Integer> litEnd = new ArrayList<>();
-    /** The innermost block holding each literal, or -1. */
-    final List<Integer> litBlock = new ArrayList<>();
-    final List<Integer> litStatementStart = new ArrayList<>();
-    final List<Integer> litStatementEnd = new ArrayList<>();
-    final List<Boolean> litConcatenated = new ArrayList<>();
-    /** Whether a literal holds a backslash: its value differs from its text, which the format rules saw. */
-    final List<Boolean> litEscaped = new ArrayList<>();
-    /** Comment spans in order, as start, end pairs. */
-    final List<Integer> comments = new ArrayList<>();
-    /**
-     * Droppable statements inside braces, as pairs: the {@code ;} or {@code {} before each and its
-     * own {@code ;}, both outside parentheses (so no {@code for} header is cut), nested blocks included.
-     */
-    final List<Integer> statements = new ArrayList<>();
-  }
-
-  /** Lexes the text, or returns null when it is not well-formed enough to blank safely. */
-  private static Lexed lex(String text) {
-    Lexed lx = new Lexed();
-    List<Integer> closes = new ArrayList<>();
-    int[] stack = new int[16]; // block index per depth - 1
-    int[] statementStart = new int[17]; // per depth: the last ';' or the opening brace
-    int[] parens = new int[17]; // per depth: open parentheses
-    int[] parensAtStart = new int[17]; // per depth: open parentheses at statementStart
-    List<Integer> pending = new ArrayList<>(); // literals whose statement has not ended, innermost last
-    int depth = 0;
-    int lastDelimiter = 0;
-    char prevSignificant = 0; // last code character that is not whitespace; '"' after a string literal
-    int n = text.length();
-    int i = 0;
-    while (i < n) {
-      char c = text.charAt(i);
-      if (c == '/' && i + 1 < n && text.charAt(i + 1) == '/') {
-        int nl = text.indexOf('\n', i);
-        lx.comments.add(i);
-        i = nl < 0 ? n : nl + 1;
-        lx.comments.add(i);
-        continue;
-      }
-      if (c == '/' && i + 1 < n && text.charAt(i + 1) == '*') {
-        int end = text.indexOf("*/", i + 2);
-        if (end < 0) {
-          return null;
-        }
-        lx.comments.add(i);
-        i = end + 2;
-        lx.comments.add(i);
-        continue;
-      }
-      if (c == '"' || c == '\'') {
-        int end = c == '"' && text.startsWith("\"\"\"", i) ? endOfTextBlock(text, i + 3) : endOfQuoted(text, i + 1, c);
-        if (end < 0) {
-          return null;
-        }
-        if (c == '"') {
-          pending.add(lx.litStart.size());
-          lx.litStart.add(i);
-          lx.litEnd.add(end);
-          lx.litBlock.add(depth > 0 ? stack[depth - 1] : -1);
-          lx.litStatementStart.add(statementStart[depth]);
-          lx.litStatementEnd.add(n);
-          lx.litConcatenated.add(prevSignificant == '+');
-          lx.litEscaped.add(hasBackslash(text, i, end));
-        }
-        i = end;
-        prevSignificant = c;
-        continue;
-      }
-      if (c == '{') {
-        if (depth == stack.length) {
-          stack = Arrays.copyOf(stack, depth * 2);
-          statementStart = Arrays.copyOf(statementStart, depth * 2 + 1);
-          parens = Arrays.copyOf(parens, depth * 2 + 1);
-          parensAtStart = Arrays.copyOf(parensAtStart, depth * 2 + 1);
-        }
-        stack[depth++] = lx.open.size();
-        lx.parent.add(depth >= 2 ? stack[depth - 2] : -1);
-        lx.open.add(i);
-        lx.headerStart.add(lastDelimiter);
-        closes.add(-1);
-        statementStart[depth] = i;
-        parens[depth] = 0;
-        parensAtStart[depth] = 0;
-        lastDelimiter = i + 1;
-      } else if (c == '}') {
-        if (depth == 0) {
-          return null;
-        }
-        endStatements(lx, pending, depth, i);
-        closes.set(stack[--depth], i);
-        lastDelimiter = i + 1;
-      } else if (c == ';') {
-        endStatements(lx, pending, depth, i);
-        if (depth > 0 && parens[depth] == 0 && parensAtStart[depth] == 0) {
-          lx.statements.add(statementStart[depth]);
-          lx.statements.add(i);
-        }
-        statementStart[depth] = i;
-        parensAtStart[depth] = parens[depth];
-        lastDelimiter = i + 1;
-      } else if (c == '(') {
-        parens[depth]++;
-      } else if (c == ')') {
-        parens[depth]--;
-      } else if (c == '+' && prevSignificant == '"') {
-        lx.litConcatenated.set(lx.litStart.size() - 1, true);
-      }
-      if (!Character.isWhitespace(c)) {
-        prevSignificant = c;
-      }
-      i++;
-    }
-    if (depth != 0) {
-      return null;
-    }
-    lx.close = closes.stream().mapToInt(Integer::intValue).toArray();
-    return lx;
-  }
-
-  /** Ends, at {@code at}, the statement of every pending literal at {@code depth}. */
-  private static void endStatements(Lexed lx, List<Integer> pending, int depth, int at) {
-    while (!pending.isEmpty()) {
-      int j = pending.get(pending.size() - 1);
-      int block = lx.litBlock.get(j);
-      int litDepth = 0;
-      for (int b = block; b >= 0; b = lx.parent.get(b)) {
-        litDepth++;
-      }
-      if (litDepth != depth) {
-        return;
-      }
-      lx.litStatementEnd.set(j, at);
-      pending.remove(pending.size() - 1);
-    }
-  }
-
-  /** Offset just past the closing quote of a string or character literal, or -1. */
-  private static int endOfQuoted(String text, int from, char quote) {
-    int n = text.length();
-    for (int i = from; i < n; i++) {
-      char c = text.charAt(i);
-      if (c == '\\') {
-        i++;
-      } else if (c == quote) {
-        return i + 1;
-      } else if (c == '\n') {
-        return -1;
-      }
-    }
-    return -1;
-  }
-
-  /** Offset just past the closing {@code """} of a text block, or -1. */
-  private static int endOfTextBlock(String text, int from) {
-    int n = text.length();
-    for (int i = from; i < n; i++) {
-      char c = text.charAt(i);
-      if (c == '\\') {
-        i++;
-      } else if (c == '"' && text.startsWith("\"\"\"", i)) {
-        return i + 3;
-      }
-    }
-    return -1;
   }
 }

@@ -151,7 +151,7 @@ final class Reporter {
       if (f.column() > 0) {
         region.put("startColumn", f.column());
       }
-      res.putObject("partialFingerprints").put("secretsGuardFingerprint/v1", f.fingerprint());
+      res.putObject("partialFingerprints").put("secretsGuardFingerprint/v2", f.fingerprint());
     }
     return root;
   }

@@ -92,18 +92,30 @@ public final class Scanner {
 
   /** Scans files and directory trees; paths in findings are shown as given plus the path below them. */
   public ScanResult scan(List<Path> roots) {
+    return scan(roots, null);
+  }
+
+  /**
+   * Scans files and directory trees; paths in findings (and so in fingerprints) are shown relative
+   * to {@code base} for roots below it (the Maven goal passes {@code ${project.basedir}}, so a
+   * committed baseline matches in every checkout), as given otherwise or when {@code base} is null.
+   */
+  public ScanResult scan(List<Path> roots, Path base) {
     ScanResult result = new ScanResult();
+    Path absBase = base == null ? null : base.toAbsolutePath().normalize();
     for (Path root : roots) {
+      Path abs = root.toAbsolutePath().normalize();
+      Path shownRoot = absBase != null && abs.startsWith(absBase) ? absBase.relativize(abs) : root;
       if (Files.isDirectory(root)) {
-        walk(root, result);
+        walk(root, shownRoot, result);
       } else {
-        scanFile(root, display(root), result);
+        scanFile(root, display(shownRoot), result);
       }
     }
     return result;
   }
 
-  private void walk(Path root, ScanResult result) {
+  private void walk(Path root, Path shownRoot, ScanResult result) {
     try {
       Files.walkFileTree(root, new SimpleFileVisitor<>() {
         @Override
@@ -117,7 +129,7 @@ public final class Scanner {
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
           if (attrs.isRegularFile() && !excluded(root, file)) {
-            scanFile(file, display(root.resolve(root.relativize(file))), result);
+            scanFile(file, display(shownRoot.resolve(root.relativize(file))), result);
           }
           return FileVisitResult.CONTINUE;
         }

@@ -28,8 +28,9 @@ final class SourceText {
     this.text = text;
   }
 
+  /** The findings made, numbered by {@link Finding#numbered(List)} so their fingerprints are final. */
   List<Finding> findings() {
-    return findings;
+    return Finding.numbered(findings);
   }
 
   /** Reports a detection whose offsets are relative to {@code base} in this text. */

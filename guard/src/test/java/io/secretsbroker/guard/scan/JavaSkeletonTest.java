@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class JavaSkeletonTest {
   private static String blank(String text) {
-    String out = JavaSkeleton.blank(text, JavaAnalyzer.contextPoints(text));
+    String out = JavaSkeleton.blank(text, JavaContext.contextPoints(text));
     String[] before = text.split("\n", -1);
     String[] after = out.split("\n", -1);
     assertThat(after).hasSameSizeAs(before);
@@ -102,8 +102,8 @@ class JavaSkeletonTest {
   void blank_unbalancedBracesOrUnterminatedComment_textUnchanged() {
     String unbalanced = "class A {\n  void f() { run(); }\n  String secret;\n";
     String comment = "class A {\n  void f() { run(); }\n  String secret; /* open\n}\n";
-    assertThat(JavaSkeleton.blank(unbalanced, JavaAnalyzer.contextPoints(unbalanced))).isSameAs(unbalanced);
-    assertThat(JavaSkeleton.blank(comment, JavaAnalyzer.contextPoints(comment))).isSameAs(comment);
+    assertThat(JavaSkeleton.blank(unbalanced, JavaContext.contextPoints(unbalanced))).isSameAs(unbalanced);
+    assertThat(JavaSkeleton.blank(comment, JavaContext.contextPoints(comment))).isSameAs(comment);
   }
 
   @Test
@@ -113,19 +113,19 @@ class JavaSkeletonTest {
         + "  String f() { return \"plain\"; }\n}\n";
     String relevant = "class A {\n  String f() { return \"plain\"; }\n  String password = \"v\";\n}\n";
     String unbalanced = "class A {\n  String password = \"v\";\n";
-    assertThat(JavaSkeleton.skeletonOrNull(quiet, JavaAnalyzer.contextPoints(quiet))).isNull();
-    assertThat(JavaSkeleton.blank(quiet, JavaAnalyzer.contextPoints(quiet))).isNotNull();
-    assertThat(JavaSkeleton.skeletonOrNull(relevant, JavaAnalyzer.contextPoints(relevant)))
-        .isEqualTo(JavaSkeleton.blank(relevant, JavaAnalyzer.contextPoints(relevant))).contains("password = \"v\"");
-    assertThat(JavaSkeleton.skeletonOrNull(unbalanced, JavaAnalyzer.contextPoints(unbalanced))).isSameAs(unbalanced);
+    assertThat(JavaSkeleton.skeletonOrNull(quiet, JavaContext.contextPoints(quiet))).isNull();
+    assertThat(JavaSkeleton.blank(quiet, JavaContext.contextPoints(quiet))).isNotNull();
+    assertThat(JavaSkeleton.skeletonOrNull(relevant, JavaContext.contextPoints(relevant)))
+        .isEqualTo(JavaSkeleton.blank(relevant, JavaContext.contextPoints(relevant))).contains("password = \"v\"");
+    assertThat(JavaSkeleton.skeletonOrNull(unbalanced, JavaContext.contextPoints(unbalanced))).isSameAs(unbalanced);
   }
 
   @Test
   void contextPoints_sinkWordsFoundInTheSamePass() {
     String sink = "class A { Connection c() throws Exception { return DriverManager.getConnection(u, n, PW); } }";
     String noSink = "class A { String password; }";
-    assertThat(JavaAnalyzer.contextPoints(sink).sink()).isTrue();
-    assertThat(JavaAnalyzer.contextPoints(noSink).sink()).isFalse();
-    assertThat(JavaAnalyzer.contextPoints(noSink).words()).isNotEmpty();
+    assertThat(JavaContext.contextPoints(sink).sink()).isTrue();
+    assertThat(JavaContext.contextPoints(noSink).sink()).isFalse();
+    assertThat(JavaContext.contextPoints(noSink).words()).isNotEmpty();
   }
 }

@@ -157,17 +157,13 @@ class ColdStartTest {
       broker.add(runOnce(broker(), http));
       peer.add(runOnce(quarkiverse(), http));
     }
-    System.out.println("COLD START (ms, java -jar to the first 200 of GET /orders/1), rounds=" + rounds
-        + ": secretsbroker median=" + median(broker) + " min=" + min(broker) + " all=" + broker
-        + "; quarkiverse median=" + median(peer) + " min=" + min(peer) + " all=" + peer);
+    System.out.println("COLD START (ms, java -jar to the first 200 of GET /orders/1), rounds=" + rounds + ": "
+        + summary("secretsbroker", broker) + "; " + summary("quarkiverse", peer));
   }
 
-  static long median(List<Long> v) {
-    List<Long> s = v.stream().sorted().toList();
-    return s.get(s.size() / 2);
-  }
-
-  static long min(List<Long> v) {
-    return v.stream().mapToLong(Long::longValue).min().orElse(-1);
+  /** {@code name median=M min=N all=[...]}, the rounds in the order they ran. */
+  static String summary(String name, List<Long> rounds) {
+    List<Long> sorted = rounds.stream().sorted().toList();
+    return name + " median=" + sorted.get(sorted.size() / 2) + " min=" + sorted.get(0) + " all=" + rounds;
   }
 }

@@ -6,8 +6,6 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.secretsbroker.ClientClosedException;
 import io.secretsbroker.Redactor;
 import io.secretsbroker.SecretNotFoundException;
-import io.secretsbroker.SecretValue;
-import io.secretsbroker.SecretsException;
 import io.secretsbroker.Ticker;
 import io.secretsbroker.internal.observe.CacheEvents;
 import io.secretsbroker.spi.SecretRecord;
@@ -15,7 +13,6 @@ import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,6 +95,7 @@ public final class SecretCache {
   private final String providerId;
   private final Cache<String, Entry> cache;
   private final Refresher refresher;
+  private final Entries entries;
   private VersionListener versions;
   private volatile long nextSweep;
   private volatile boolean closed;
@@ -116,6 +114,7 @@ public final class SecretCache {
         .removalListener(this::onRemoval)
         .build();
     this.refresher = new Refresher(this, settings, ticker, executor, events, providerId);
+    this.entries = new Entries(settings, ticker, clock);
   }
 
   /** Wires the client's reload and announcement steps (once, before the first read). */
@@ -321,51 +320,22 @@ public final class SecretCache {
 
   /** An entry for a loaded value (registered with the redactor). The record's array is taken over. */
   public Entry entryFor(String name, String field, SecretRecord record) {
-    return entryFor(name, field, record, jitterDraw());
+    return entries.loaded(name, field, record, Entries.jitterDraw());
   }
 
-  /** A draw for {@link #entryFor(String, String, SecretRecord, double)}: uniform in [0, 1). */
+  /** A refresh-jitter draw for {@link #entryFor(String, String, SecretRecord, double)}: one per batch read. */
   public static double jitterDraw() {
-    return ThreadLocalRandom.current().nextDouble();
+    return Entries.jitterDraw();
   }
 
-  /**
-   * An entry for a loaded value whose refresh time is jittered by {@code draw} (in [0, 1): 0 is
-   * refresh-after less 10%, 1 plus 10%). The entries of one batch read take one draw, so they fall
-   * due together and refresh in one batch again, at a time spread as a single entry's is (not the
-   * earliest of many draws, which would pull every batch to the start of the span). A store expiry
-   * still brings an entry's own refresh earlier.
-   */
+  /** {@link #entryFor(String, String, SecretRecord)} with the refresh jitter given: see {@link Entries#loaded}. */
   public Entry entryFor(String name, String field, SecretRecord record, double draw) {
-    SecretValue value = SecretValue.of(name, record);
-    long t = ticker.read();
-    long jittered = (long) (settings.refreshAfterNanos() * (0.9 + 0.2 * draw));
-    long refreshAt = t + jittered;
-    long expiresAt = t + settings.maxStaleNanos();
-    if (record.expiresOn() != null) {
-      // the store's date is wall time: convert the time left into the ticker's frame once
-      long leftMillis = Math.max(0, record.expiresOn().toEpochMilli() - clock.millis());
-      long validFor = Math.min(settings.maxStaleNanos(), Math.min(leftMillis, Long.MAX_VALUE / 1_000_000L) * 1_000_000L);
-      refreshAt = Math.min(refreshAt, t + validFor * 2 / 3);
-      expiresAt = Math.min(expiresAt, t + validFor);
-    }
-    String text = null;
-    if (field == null) {
-      try {
-        text = value.asString();
-      } catch (SecretsException binary) {
-        text = null; // get() will explain that the value is binary
-      }
-    }
-    Entry e = new Entry(value, text, field, null, t, refreshAt, expiresAt);
-    e.redaction = Redactor.global().protect(value);
-    return e;
+    return entries.loaded(name, field, record, draw);
   }
 
   /** A remembered not-found, kept for negative-ttl. */
   public Entry notFound(SecretNotFoundException nf) {
-    long t = ticker.read();
-    return new Entry(null, null, null, nf, t, Long.MAX_VALUE, t + settings.negativeTtlNanos());
+    return entries.notFound(nf);
   }
 
   // ---------------------------------------------------------------- removal

@@ -6,8 +6,7 @@ package io.secretsbroker.guard;
  *
  * <p>The value itself is kept private: it is reachable only through the caller's own text and the
  * offsets, and {@link #toString()} and {@link #masked()} never reveal it; nothing derived from it
- * (no hash either) leaves this class except {@link #maskedWithPrefix()}, which a person opts into.
- * Immutable and thread-safe.
+ * (no prefix, no hash) leaves this class. Immutable and thread-safe.
  */
 public final class Detection {
   private final Rule rule;
@@ -69,15 +68,6 @@ public final class Detection {
     return MASK;
   }
 
-  /**
-   * The value with a short prefix (opt-in for a person reading a private report: {@code AKIA****};
-   * its first four characters from twelve on, two from eight, none below). Never used by default:
-   * CI logs are widely readable.
-   */
-  public String maskedWithPrefix() {
-    return maskWithPrefix(value);
-  }
-
   /** Length of the value in characters, for messages ("a 40-character value"). */
   public int length() {
     return value.length();
@@ -89,15 +79,6 @@ public final class Detection {
   /** Masks a value fully: {@code ****}; neither a prefix nor the length is revealed. */
   public static String mask(String value) {
     return MASK;
-  }
-
-  /**
-   * Masks a value keeping a prefix: its first four characters when it has at least twelve, its
-   * first two when it has at least eight, none below that, then {@code ****}.
-   */
-  public static String maskWithPrefix(String value) {
-    int show = value.length() >= 12 ? 4 : value.length() >= 8 ? 2 : 0;
-    return value.substring(0, show) + "****";
   }
 
   @Override

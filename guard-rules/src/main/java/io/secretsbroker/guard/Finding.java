@@ -34,7 +34,6 @@ public final class Finding {
   private final String fix;
   private final boolean live;
   private final boolean published;
-  private final String preview;
   private final Verdict verdict;
 
   /**
@@ -56,11 +55,11 @@ public final class Finding {
   }
 
   private Finding(Rule rule, String path, int line, int column, String subject, String masked, String fix) {
-    this(rule, path, line, column, subject, 0, masked, fix, false, false, masked, Verdict.UNJUDGED);
+    this(rule, path, line, column, subject, 0, masked, fix, false, false, Verdict.UNJUDGED);
   }
 
   private Finding(Rule rule, String path, int line, int column, String subject, int ordinal, String masked,
-                  String fix, boolean live, boolean published, String preview, Verdict verdict) {
+                  String fix, boolean live, boolean published, Verdict verdict) {
     this.rule = Objects.requireNonNull(rule, "rule");
     this.path = Objects.requireNonNull(path, "path");
     this.line = line;
@@ -72,7 +71,6 @@ public final class Finding {
     this.fix = fix;
     this.live = live;
     this.published = published;
-    this.preview = preview;
     this.verdict = Objects.requireNonNull(verdict, "verdict");
   }
 
@@ -86,8 +84,7 @@ public final class Finding {
    */
   public static Finding of(Detection detection, String path, int line, int column, String subject) {
     return new Finding(detection.rule(), path, line, column, subject, 0, detection.masked(),
-        fixFor(detection.rule(), subject), detection.live(), detection.published(), detection.maskedWithPrefix(),
-        Verdict.UNJUDGED);
+        fixFor(detection.rule(), subject), detection.live(), detection.published(), Verdict.UNJUDGED);
   }
 
   /** A finding that carries no value, such as {@code System.getenv("DB_PASSWORD")}: the subject is the name read. */
@@ -166,14 +163,6 @@ public final class Finding {
     return masked;
   }
 
-  /**
-   * The value with a short prefix ({@code AKIA****}), for reports a person opted into with
-   * {@code --show-prefix}; empty for name-only findings. Never part of {@link #toString()}.
-   */
-  public String maskedWithPrefix() {
-    return preview;
-  }
-
   /** Whether the value is verifiably live-format ({@link Detection#live()}). */
   public boolean live() {
     return live;
@@ -186,12 +175,12 @@ public final class Finding {
 
   /** This finding with the policy's verdict. */
   public Finding withVerdict(Verdict v) {
-    return new Finding(rule, path, line, column, subject, ordinal, masked, fix, live, published, preview, v);
+    return new Finding(rule, path, line, column, subject, ordinal, masked, fix, live, published, v);
   }
 
   /** This finding marked live-format (the scanner found an AWS key id together with its secret key). */
   public Finding asLive() {
-    return new Finding(rule, path, line, column, subject, ordinal, masked, fix, true, published, preview, verdict);
+    return new Finding(rule, path, line, column, subject, ordinal, masked, fix, true, published, verdict);
   }
 
   /** Whether the value is a vendor-published emulator key ({@link Detection#published()}). */
@@ -261,7 +250,7 @@ public final class Finding {
     for (Finding f : findings) {
       int n = ordinals.get(f);
       out.add(n == f.ordinal ? f : new Finding(f.rule, f.path, f.line, f.column, f.subject, n, f.masked, f.fix,
-          f.live, f.published, f.preview, f.verdict));
+          f.live, f.published, f.verdict));
     }
     return out;
   }

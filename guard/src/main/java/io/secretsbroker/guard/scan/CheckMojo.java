@@ -59,10 +59,6 @@ public class CheckMojo extends AbstractMojo {
   @Parameter(property = "secrets.guard.strict", defaultValue = "false")
   boolean strict;
 
-  /** Show values' first characters in the log and report ({@code AKIA****}); default fully masked. */
-  @Parameter(property = "secrets.guard.showPrefix", defaultValue = "false")
-  boolean showPrefix;
-
   /** Skip the check. */
   @Parameter(property = "secrets.guard.skip", defaultValue = "false")
   boolean skip;
@@ -82,7 +78,7 @@ public class CheckMojo extends AbstractMojo {
         Reporter.Format f = Reporter.Format.valueOf(format.toUpperCase(Locale.ROOT));
         Files.createDirectories(report.toPath().toAbsolutePath().getParent());
         try (Writer w = Files.newBufferedWriter(report.toPath(), StandardCharsets.UTF_8)) {
-          Reporter.write(f, result, w, showPrefix);
+          Reporter.write(f, result, w);
         }
       }
     } catch (UncheckedIOException | IOException e) {
@@ -91,7 +87,7 @@ public class CheckMojo extends AbstractMojo {
       throw new MojoExecutionException("secretsbroker-guard: format '" + format + "' is not text, json or sarif", e);
     }
     for (Finding f : result.findings()) {
-      String value = Reporter.shown(f, showPrefix);
+      String value = f.masked();
       String line = f.location() + " [" + f.ruleId() + ", " + f.verdict().severity() + "]"
           + (value.isEmpty() ? "" : " " + value) + ": " + f.fix() + " Policy: " + f.verdict().reason() + ".";
       if (f.verdict().failsBuild()) {

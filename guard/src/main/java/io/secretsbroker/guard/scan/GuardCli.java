@@ -19,8 +19,7 @@ import java.util.Locale;
  *
  * <p>Exit status: 0 when nothing was found or nothing found fails the build ({@link BuildPolicy}), 1
  * when a finding fails it, 2 on a usage error (unknown option, missing or unreadable path or
- * baseline); {@code --help} prints usage and exits 0. Values are masked fully ({@code ****})
- * unless {@code --show-prefix}.
+ * baseline); {@code --help} prints usage and exits 0. Values are masked fully ({@code ****}), always.
  */
 public final class GuardCli {
   static final int CLEAN = 0;
@@ -29,7 +28,7 @@ public final class GuardCli {
 
   static final String USAGE_TEXT = """
       usage: secretsbroker-guard scan PATH... [--format text|json|sarif] [--baseline FILE] [--exclude GLOB]...
-                                             [--output FILE] [--write-baseline FILE] [--strict] [--show-prefix]
+                                             [--output FILE] [--write-baseline FILE] [--strict]
         --format          text (default, for a person), json (one object per line), sarif (SARIF 2.1.0)
         --baseline        file of accepted finding fingerprints (see --write-baseline)
         --exclude         glob over paths relative to each PATH, e.g. 'src/test/resources/fixtures/**'; repeatable
@@ -37,7 +36,6 @@ public final class GuardCli {
         --write-baseline  write the fingerprints of every current finding to FILE and exit 0
         --strict          every finding fails (default: live-format tokens fail anywhere, other findings
                           fail outside test sources, published emulator keys never fail; see docs/guard.md)
-        --show-prefix     show the first characters of values (AKIA****); default: fully masked (****)
         --help            print this help and exit 0
       exit status: 0 clean or nothing failing, 1 findings that fail the build, 2 usage error
       usage: secretsbroker-guard policy --provider aws|azure|vault --allow NAMES ... (see 'policy --help')""";
@@ -79,7 +77,6 @@ public final class GuardCli {
     Path output;
     Path writeBaseline;
     boolean strict;
-    boolean showPrefix;
 
     /** Reads {@code args} after the command; -1 to go on scanning, else the exit status to return. */
     int parse(String[] args, PrintStream out, PrintStream err) {
@@ -91,7 +88,9 @@ public final class GuardCli {
         } else if (a.equals("--strict")) {
           strict = true;
         } else if (a.equals("--show-prefix")) {
-          showPrefix = true;
+          err.println("--show-prefix is gone: no report shows any part of a value (it is always ****); the rule id"
+              + " names the kind of token, and the location finds it");
+          return USAGE;
         } else if (a.startsWith("--")) {
           if (i + 1 >= args.length) {
             err.println("option " + a + " needs a value");
@@ -163,7 +162,7 @@ public final class GuardCli {
       try (Writer w = o.output == null
           ? new OutputStreamWriter(new NonClosingStream(out), StandardCharsets.UTF_8)
           : Files.newBufferedWriter(o.output, StandardCharsets.UTF_8)) {
-        Reporter.write(o.format, result, w, o.showPrefix);
+        Reporter.write(o.format, result, w);
       }
       return result.failing() == 0 ? CLEAN : FINDINGS;
     } catch (UncheckedIOException | java.io.IOException e) {

@@ -22,21 +22,14 @@ final class Reporter {
 
   private Reporter() {}
 
+  /** Writes the report; values are masked fully ({@code ****}): no prefix, no length, no hash. */
   static void write(Format format, Scanner.ScanResult result, Writer out) {
-    write(format, result, out, false);
-  }
-
-  /**
-   * Writes the report; values are masked fully ({@code ****}) unless {@code showPrefix}, when a
-   * person opted in to see their first characters ({@code AKIA****}).
-   */
-  static void write(Format format, Scanner.ScanResult result, Writer out, boolean showPrefix) {
     try {
       switch (format) {
-        case TEXT -> text(result, out, showPrefix);
-        case JSON -> jsonLines(result.findings(), out, showPrefix);
+        case TEXT -> text(result, out);
+        case JSON -> jsonLines(result.findings(), out);
         case SARIF -> out.write(JSON.copy().enable(SerializationFeature.INDENT_OUTPUT)
-            .writeValueAsString(sarif(result.findings(), showPrefix)) + "\n");
+            .writeValueAsString(sarif(result.findings())) + "\n");
       }
       out.flush();
     } catch (IOException e) {
@@ -44,13 +37,9 @@ final class Reporter {
     }
   }
 
-  static String shown(Finding f, boolean showPrefix) {
-    return showPrefix ? f.maskedWithPrefix() : f.masked();
-  }
-
-  private static void text(Scanner.ScanResult r, Writer out, boolean showPrefix) throws IOException {
+  private static void text(Scanner.ScanResult r, Writer out) throws IOException {
     for (Finding f : r.findings()) {
-      String value = shown(f, showPrefix);
+      String value = f.masked();
       out.write(f.location() + "  " + f.ruleId() + "  " + f.verdict().severity()
           + (f.verdict().failsBuild() ? " (fails)" : " (reported)") + (value.isEmpty() ? "" : "  " + value)
           + (f.subject() == null ? "" : "  (" + f.subject() + ")") + "\n");
@@ -70,10 +59,6 @@ final class Reporter {
   }
 
   static ObjectNode json(Finding f) {
-    return json(f, false);
-  }
-
-  static ObjectNode json(Finding f, boolean showPrefix) {
     ObjectNode o = JSON.createObjectNode();
     o.put("ruleId", f.ruleId());
     o.put("title", f.rule().title());
@@ -84,7 +69,7 @@ final class Reporter {
     if (f.subject() != null) {
       o.put("subject", f.subject());
     }
-    o.put("masked", shown(f, showPrefix));
+    o.put("masked", f.masked());
     o.put("severity", f.verdict().severity());
     o.put("failsBuild", f.verdict().failsBuild());
     o.put("policy", f.verdict().reason());
@@ -94,17 +79,13 @@ final class Reporter {
     return o;
   }
 
-  private static void jsonLines(List<Finding> findings, Writer out, boolean showPrefix) throws IOException {
+  private static void jsonLines(List<Finding> findings, Writer out) throws IOException {
     for (Finding f : findings) {
-      out.write(JSON.writeValueAsString(json(f, showPrefix)) + "\n");
+      out.write(JSON.writeValueAsString(json(f)) + "\n");
     }
   }
 
   static ObjectNode sarif(List<Finding> findings) {
-    return sarif(findings, false);
-  }
-
-  static ObjectNode sarif(List<Finding> findings, boolean showPrefix) {
     ObjectNode root = JSON.createObjectNode();
     root.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
     root.put("version", "2.1.0");
@@ -133,7 +114,7 @@ final class Reporter {
       res.put("ruleId", f.ruleId());
       res.put("ruleIndex", f.rule().ordinal());
       res.put("level", f.verdict().failsBuild() ? "error" : "warning");
-      String value = shown(f, showPrefix);
+      String value = f.masked();
       res.putObject("message").put("text", f.rule().title()
           + (f.subject() == null ? "" : " in " + f.subject()) + (value.isEmpty() ? "" : " (" + value + ")")
           + ". " + f.fix() + " Policy: " + f.verdict().reason() + ".");

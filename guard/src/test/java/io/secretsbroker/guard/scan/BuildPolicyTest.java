@@ -117,10 +117,22 @@ class BuildPolicyTest {
     assertThat(exit).as(text).isZero();
     assertThat(text).contains("medium (reported)", "Policy: test source", "****", "(0 failing the build)")
         .doesNotContain(PW.substring(0, 4) + "*");
-    out.reset();
-    GuardCli.run(new String[] {"scan", dir.toString(), "--show-prefix"}, new PrintStream(out, true, StandardCharsets.UTF_8),
-        System.err);
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains(PW.substring(0, 4) + "****").doesNotContain(PW);
+    for (String format : List.of("json", "sarif")) {
+      out.reset();
+      GuardCli.run(new String[] {"scan", dir.toString(), "--format", format},
+          new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+      assertThat(out.toString(StandardCharsets.UTF_8)).as(format).contains("****")
+          .doesNotContain(PW.substring(0, 2) + "*");
+    }
+  }
+
+  @Test
+  void cli_showPrefix_isRefused_noReportShowsAnyPartOfAValue() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = GuardCli.run(new String[] {"scan", ".", "--show-prefix"}, new PrintStream(new ByteArrayOutputStream()),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(exit).isEqualTo(GuardCli.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--show-prefix is gone", "always ****");
   }
 
   @Test
@@ -129,7 +141,8 @@ class BuildPolicyTest {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       int exit = GuardCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
       assertThat(exit).isZero();
-      assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: secretsbroker-guard scan", "--show-prefix");
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: secretsbroker-guard scan", "--strict")
+          .doesNotContain("--show-prefix");
     }
   }
 

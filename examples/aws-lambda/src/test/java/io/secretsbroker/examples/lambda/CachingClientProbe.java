@@ -33,7 +33,7 @@ public final class CachingClientProbe {
       chars = cache.getSecretString("db").length();
     }
     long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
-    System.out.println("aws-caching " + chars + " " + uptime);
+    System.out.println("aws-caching " + (chars > 0 ? "read" : "empty") + " " + uptime);
     System.out.flush();
     System.exit(0);
   }

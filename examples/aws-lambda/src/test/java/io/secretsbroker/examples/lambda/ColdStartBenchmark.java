@@ -188,7 +188,7 @@ public final class ColdStartBenchmark {
       line = out.readLine();
     }
     double wallMs = (System.nanoTime() - start) / 1e6;
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || line == null || !line.startsWith(mode + " ")) {
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || line == null || !line.startsWith(mode + " read ")) {
       p.destroyForcibly();
       throw new IllegalStateException("probe " + mode + " failed: exit " + (p.isAlive() ? "timeout" : p.exitValue())
           + ", output " + line);

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * A small HTTP function: it "signs" an order with the payment API key, read through the
  * {@code secretsbroker} extension. The key is a placeholder in application.properties
  * ({@code payments.api-key=${secrets.payments.api-key}}), read per request through a
- * {@link Supplier} so a rotated key is used at once; the response never contains it.
+ * {@link Supplier} so a rotated key is used at once; the response names the key's version and
+ * carries nothing of the key (not even its length).
  *
  * <p>Thread-safe: the resource holds only the thread-safe client and config supplier.
  */
@@ -32,8 +33,11 @@ public class OrdersResource {
   @Path("/{id}")
   @Produces(MediaType.TEXT_PLAIN)
   public String order(@PathParam("id") String id) {
-    String key = apiKey.get();
+    String key = apiKey.get(); // a real function hands it to the payment API here
+    if (key.isBlank()) {
+      throw new IllegalStateException("secret 'payments' has an empty api-key field");
+    }
     String version = secrets.value("payments").versionId();
-    return "order " + id + " signed with payments key version " + version + " (" + key.length() + " chars)";
+    return "order " + id + " signed with payments key version " + version;
   }
 }

@@ -36,6 +36,9 @@ public class PeerOrdersResource {
     GetSecretValueResponse secret = secretsManager.getSecretValue(r -> r.secretId(secretId));
     String key = JsonNode.parser().parse(secret.secretString()).field("api-key")
         .orElseThrow(() -> new IllegalStateException("secret " + secretId + " has no api-key field")).asString();
-    return "order " + id + " signed with payments key version " + secret.versionId() + " (" + key.length() + " chars)";
+    if (key.isBlank()) {
+      throw new IllegalStateException("secret " + secretId + " has an empty api-key field");
+    }
+    return "order " + id + " signed with payments key version " + secret.versionId();
   }
 }

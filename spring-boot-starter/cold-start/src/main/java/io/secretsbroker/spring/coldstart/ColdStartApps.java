@@ -12,10 +12,11 @@ import org.springframework.core.env.Environment;
  * the class path: the same Spring Boot app reading the password field of the JSON secret
  * {@code orders-db}, once through {@code spring.config.import=secretsbroker:orders-db} and once
  * through Spring Cloud AWS's {@code spring.config.import=aws-secretsmanager:orders-db}. Each
- * prints {@code FIRST_SECRET_MS=<ms since the JVM started>} when the placeholder has resolved
- * (and the value's length, never the value), then exits.
+ * prints {@code FIRST_SECRET_MS=<ms since the JVM started>} when the placeholder has resolved,
+ * and whether it resolved to the fixture password the harness serves and passes as the third
+ * argument ({@code MATCH=true}: nothing of the value, not even its length), then exits.
  *
- * <p>Usage: {@code java -cp ... ColdStartApps broker|awspring <endpoint>}.
+ * <p>Usage: {@code java -cp ... ColdStartApps broker|awspring <endpoint> <expected password>}.
  */
 public final class ColdStartApps {
   private ColdStartApps() {}
@@ -27,6 +28,7 @@ public final class ColdStartApps {
   public static void main(String[] args) {
     String which = args[0];
     String endpoint = args[1];
+    String expected = args[2];
     String[] props = which.equals("broker")
         ? new String[] {"--spring.config.import=secretsbroker:orders-db",
             "--secrets.provider=aws://?region=us-east-1&endpoint=" + endpoint, "--secrets.watch.interval=off",
@@ -40,7 +42,7 @@ public final class ColdStartApps {
     Environment env = app.run(props).getEnvironment();
     String password = env.getProperty("app.password");
     long ms = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-    System.out.println("FIRST_SECRET_MS=" + ms + " LENGTH=" + (password == null ? -1 : password.length()));
+    System.out.println("FIRST_SECRET_MS=" + ms + " MATCH=" + expected.equals(password));
     System.exit(0);
   }
 }

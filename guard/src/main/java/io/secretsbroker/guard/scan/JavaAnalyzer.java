@@ -143,6 +143,9 @@ final class JavaAnalyzer {
       while (init instanceof MethodCallExpr m && JavaExpressions.PASS_THROUGH.contains(m.getNameAsString()) && m.getScope().isPresent()) {
         init = m.getScope().get();
       }
+      if (JavaExpressions.copiedLiteral(init) != null) {
+        init = JavaExpressions.copiedLiteral(init);
+      }
       if (init instanceof StringLiteralExpr || init instanceof TextBlockLiteralExpr
           || (init instanceof BinaryExpr && fold(init) != null)) {
         String name = vd.getNameAsString();
@@ -210,6 +213,8 @@ final class JavaAnalyzer {
       parent = expr.getParentNode().orElse(null);
       if (parent instanceof EnclosedExpr || parent instanceof CastExpr) {
         expr = (Expression) parent;
+      } else if (parent instanceof ObjectCreationExpr copy && JavaExpressions.copiedLiteral(copy) == expr) {
+        expr = copy; // new String("pw") is the literal
       } else if (parent instanceof MethodCallExpr m && m.getScope().orElse(null) == expr
           && JavaExpressions.PASS_THROUGH.contains(m.getNameAsString())) {
         chars |= m.getNameAsString().equals("toCharArray");
@@ -251,7 +256,7 @@ final class JavaAnalyzer {
     String scope = m.getScope().map(JavaExpressions::nameOf).orElse(null);
     int args = m.getArguments().size();
     if (index >= 0 && JavaSinks.sink(method, scope, index, args, chars)) {
-      credential(src, pos, value, method);
+      credential(src, pos, value, method, true);
       return;
     }
     if (viaName) {
@@ -294,7 +299,7 @@ final class JavaAnalyzer {
       return;
     }
     if (method.equals("getConnection") && m.getArguments().size() == 3 && index == 2) {
-      credential(src, pos, value, "password");
+      credential(src, pos, value, "password", true);
       return;
     }
     if (method.equals("create") && scope != null && scope.endsWith("Credentials") && index >= 1) {
@@ -316,7 +321,7 @@ final class JavaAnalyzer {
     switch (type) {
       case "PBEKeySpec", "SecretKeySpec", "HmacKey", "Pbkdf2PasswordEncoder", "JWTVerifier" -> {
         if (index == 0) {
-          credential(src, pos, value, type);
+          credential(src, pos, value, type, true);
         }
       }
       case "BasicAWSCredentials", "AwsBasicCredentials", "BasicSessionCredentials" -> {
@@ -329,16 +334,16 @@ final class JavaAnalyzer {
           keyed(src, pos, "accountKey", value);
         }
       }
-      case "AzureKeyCredential", "AzureSasCredential" -> credential(src, pos, value, type);
+      case "AzureKeyCredential", "AzureSasCredential" -> credential(src, pos, value, type, true);
       case "HmacUtils" -> {
         if (index == 1) {
-          credential(src, pos, value, type);
+          credential(src, pos, value, type, true);
         }
       }
       case "PasswordAuthentication", "UsernamePasswordCredentials", "UsernamePasswordAuthenticationToken",
           "UsernamePasswordCredential" -> {
         if (index == 1) {
-          credential(src, pos, value, "password");
+          credential(src, pos, value, "password", true);
         }
       }
       default -> { }
@@ -352,7 +357,12 @@ final class JavaAnalyzer {
   }
 
   private void credential(SourceText src, Position pos, String value, String sink) {
-    for (Detection d : detector.scanCredentialArgument(value)) {
+    credential(src, pos, value, sink, false);
+  }
+
+  /** @param clearSink the parameter is a password whatever its name: a weak password counts */
+  private void credential(SourceText src, Position pos, String value, String sink, boolean clearSink) {
+    for (Detection d : detector.scanCredentialArgument(value, clearSink)) {
       src.reportAt(d, pos.line, pos.column + 1 + d.start(), sink);
     }
   }

@@ -225,6 +225,8 @@ JAVA_PASS2 = [
     # a copy or a case change of a literal is the literal
     ("Copy.java", "class Copy {\n  void m() throws Exception { request.login(\"svc\", new String(\"%s\")); }\n}\n"),
     ("Case.java", "class Case {\n  static final String PW = \"%s\";\n  KeySpec k() { return new PBEKeySpec(PW.toLowerCase().toCharArray()); }\n}\n"),
+    # a char[] local made from a literal, passed to a key store
+    ("Store.java", "class Store {\n  KeyStore open(InputStream in) throws Exception {\n    char[] material = \"%s\".toCharArray();\n    KeyStore ks = KeyStore.getInstance(\"PKCS12\");\n    ks.load(in, material);\n    return ks;\n  }\n}\n"),
 ]
 for fname, shape in JAVA_PASS2:
     for k in range(2):

@@ -78,6 +78,7 @@ final class JavaAnalyzer {
     // one pre-order walk collects what four walks (findAll per node type) used to, in the same order
     Nodes nodes = new Nodes();
     constants = Map.of(); // filled from the walk; literal() never reads it
+    charArrays.clear();
     parsed.get().unit().walk(node -> {
       if (node instanceof StringLiteralExpr lit) {
         literal(src, lit, lit.asString());
@@ -122,13 +123,15 @@ final class JavaAnalyzer {
   private int firstLineShift;
   /** Names declared once in the compilation unit with a literal value: locals, fields, constants. */
   private Map<String, Expression> constants = Map.of();
+  /** Of those, the ones declared as the literal's {@code toCharArray()}. */
+  private final Set<String> charArrays = new HashSet<>();
 
   private Position at(Position p) {
     return p.line == 1 && firstLineShift > 0 ? new Position(1, Math.max(1, p.column - firstLineShift)) : p;
   }
 
   /** Literal values of names declared exactly once; a name declared twice is ambiguous and dropped. */
-  private static Map<String, Expression> constants(Nodes nodes) {
+  private Map<String, Expression> constants(Nodes nodes) {
     Map<String, Expression> out = new HashMap<>();
     Set<String> ambiguous = new HashSet<>();
     Set<String> declared = new HashSet<>();
@@ -140,8 +143,13 @@ final class JavaAnalyzer {
         ambiguous.add(vd.getNameAsString());
       }
       Expression init = vd.getInitializer().orElse(null);
+      boolean chars = false;
       while (init instanceof MethodCallExpr m && JavaExpressions.PASS_THROUGH.contains(m.getNameAsString()) && m.getScope().isPresent()) {
+        chars |= m.getNameAsString().equals("toCharArray");
         init = m.getScope().get();
+      }
+      if (chars) {
+        charArrays.add(vd.getNameAsString()); // char[] pw = "...".toCharArray(): a char[] password
       }
       if (JavaExpressions.copiedLiteral(init) != null) {
         init = JavaExpressions.copiedLiteral(init);
@@ -168,7 +176,8 @@ final class JavaAnalyzer {
       for (Expression arg : m.getArguments()) {
         Expression lit = resolve(arg);
         if (lit != null) {
-          call(src, at(lit.getBegin().orElse(new Position(0, 0))), m, arg, fold(lit), charArray(arg), true);
+          boolean chars = charArray(arg) || (arg instanceof NameExpr n && charArrays.contains(n.getNameAsString()));
+          call(src, at(lit.getBegin().orElse(new Position(0, 0))), m, arg, fold(lit), chars, true);
         }
       }
     }

@@ -121,4 +121,13 @@ class JavaCredentialsTest {
         .containsExactly("hardcoded-credential");
     assertThat(rules("Fields f = Fields.defaults().username(\"user\").password(\"pass\");\n")).isEmpty();
   }
+  @Test
+  void charArrayLocalFromALiteral_passedToAKeyStore_reported() throws IOException {
+    assertThat(rules("class K {\n  KeyStore open(InputStream in) throws Exception {\n"
+        + "    char[] material = \"" + PW + "\".toCharArray();\n    KeyStore ks = KeyStore.getInstance(\"PKCS12\");\n"
+        + "    ks.load(in, material);\n    return ks;\n  }\n}\n")).containsExactly("hardcoded-credential");
+    assertThat(rules("class K {\n  KeyStore open(InputStream in, char[] storePass) throws Exception {\n"
+        + "    KeyStore ks = KeyStore.getInstance(\"PKCS12\");\n    ks.load(in, storePass);\n    return ks;\n  }\n}\n"))
+        .isEmpty();
+  }
 }

@@ -212,6 +212,42 @@ for fname, shape in POLICY:
     for k in range(4):
         add(neg, "build-policy", fname, "heldout", shape % m("pw") if "%s" in shape else shape)
 
+# ---------------------------------------------------------------- Java, second pass (branch guardjava)
+# Causes found reading the misses and false positives of analyzers' Java check samples (their tuned
+# half only), written as the project's own cases; appended last so earlier markers keep their seeds.
+JAVA_PASS2 = [
+    # key=value pairs separated by spaces or commas, and a literal that is one pair
+    ("Pg.java", "class Pg {\n  String dsn = \"host=db port=5432 dbname=orders user=svc password=%s\";\n}\n"),
+    ("Pairs.java", "class Pairs {\n  String cfg = \"password=%s, user=svc\";\n}\n"),
+    ("Pairs.java", "class Pairs {\n  static final String AUTH = \"token=%s\";\n}\n"),
+    # a secret word split by a camel hump
+    ("Names.java", "class Names {\n  String stagingApiKeyValue = \"%s\";\n}\n"),
+    # a copy or a case change of a literal is the literal
+    ("Copy.java", "class Copy {\n  void m() throws Exception { request.login(\"svc\", new String(\"%s\")); }\n}\n"),
+    ("Case.java", "class Case {\n  static final String PW = \"%s\";\n  KeySpec k() { return new PBEKeySpec(PW.toLowerCase().toCharArray()); }\n}\n"),
+    # a char[] local made from a literal, passed to a key store
+    ("Store.java", "class Store {\n  KeyStore open(InputStream in) throws Exception {\n    char[] material = \"%s\".toCharArray();\n    KeyStore ks = KeyStore.getInstance(\"PKCS12\");\n    ks.load(in, material);\n    return ks;\n  }\n}\n"),
+]
+for fname, shape in JAVA_PASS2:
+    for k in range(2):
+        add(pos, "java", fname, "tune", shape % m("pw"))
+# weak passwords at a clear sink are passwords, not placeholders
+for fname, body in [
+        ("Weak.java", "class Weak {\n  void m() throws Exception { request.login(\"ops\", \"password\"); }\n}\n"),
+        ("Weak.java", "class Weak {\n  Connection c(String url) throws Exception { return DriverManager.getConnection(url, \"sa\", \"admin\"); }\n}\n"),
+        ("Weak.java", "class Weak {\n  PasswordEncoder e = new Pbkdf2PasswordEncoder(\"secret\", 16, 310000, 256);\n}\n")]:
+    add(pos, "java", fname, "tune", body)
+NEG_PASS2 = [
+    # IPv6 addresses and relative paths under secret-sounding names are not secrets
+    ("Net.java", "class Net {\n  String tokenIssuerIp = \"fd12:3456:789a:1::1\";\n  String secretHost = \"2001:db8:85a3::8a2e:370:7334\";\n}\n"),
+    ("Res.java", "class Res {\n  String secretResource = \"src/main/resources/certs/server\";\n}\n"),
+    # a token or secret outside a query string needs a random value; a plain word is a setting
+    ("Flags.java", "class Flags {\n  String q = \"secret=disabled user=ops\";\n  String r = \"token=anonymous\";\n}\n"),
+]
+for fname, shape in NEG_PASS2:
+    for k in range(2):
+        add(neg, "placeholders", fname, "tune", shape)
+
 
 def write(name, lst, kind):
     with open(os.path.join(OUT, name), "w") as f:

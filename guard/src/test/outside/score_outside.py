@@ -17,7 +17,11 @@ Sources, each labelled by its own authors:
   (HardCodedPasswordCheckSample, HardCodedSecretCheckSample... files) read line by line: a line
   marked `// Noncompliant` (or `// Noncompliant@+N` pointing at one) is a positive, every other
   line with a string literal a negative, except the lines Sonar itself says another rule reports
-  ("handled by S6437") or admits missing ("FN", "false-negative"). Split by a hash of the line. Those samples are not published on Maven Central, so the
+  ("handled by S6437") or admits missing ("FN", "false-negative"; a text block closing on such a line
+  is unlabelled from its opening line). A marker's secondary locations (`secondary=-11,-12`: where
+  Sonar's S6437 shows the literal reaching the sink) belong to that positive: a finding there finds
+  it, and they are not negatives. Split by a hash of the line; each sample file also gets its own
+  table. Those samples are not published on Maven Central, so the
   script cannot fetch them; give it a directory holding copies.
 * clean trees: sources jars (and test-sources jars where published) of well-known Java
   libraries, unpacked as src/main/java and src/test/java; every finding is counted, and the
@@ -151,6 +155,7 @@ def java_rule_samples(jar, out):
 
 MARK = re.compile(r"//\s*Noncompliant(?:@([+-]?\d+))?")
 UNLABELLED = re.compile(r"handled by S\d+|\bFN\b|false-negative")
+SECONDARY = re.compile(r"secondary=([-+0-9,]+)")
 
 
 def java_line_samples(src_dir, out):
@@ -164,21 +169,39 @@ def java_line_samples(src_dir, out):
             d = os.path.join(out, os.path.splitext(fn)[0])
             os.makedirs(d, exist_ok=True)
             shutil.copy(os.path.join(base, fn), os.path.join(d, fn))
-            marked = set()
+            marked = {}
             rows = text.split("\n")
             for no, row in enumerate(rows, 1):
                 m = MARK.search(row)
                 if m:
                     off = m.group(1)
-                    marked.add(no + int(off) if off and off[0] in "+-" else int(off) if off else no)
+                    at = no + int(off) if off and off[0] in "+-" else int(off) if off else no
+                    # Sonar's secondary locations (`secondary=-11,-12`): the lines of the same issue
+                    # where the literal stands; a finding there finds the issue, and they are no negatives
+                    sec = SECONDARY.search(row)
+                    marked[at] = {at + int(x) for x in sec.group(1).split(",")} if sec else set()
+            secondary = set().union(*marked.values()) if marked else set()
+            unlabelled = set()
+            for no, row in enumerate(rows, 1):
+                if UNLABELLED.search(row):
+                    # Sonar says another rule reports it, or admits a false negative; a text block
+                    # ending on this line is unlabelled from its opening line on
+                    unlabelled.add(no)
+                    if row.lstrip().startswith('"""'):
+                        start = no - 1
+                        while start > 0 and '"""' not in rows[start - 1]:
+                            start -= 1
+                        unlabelled.update(range(start, no))
             for no, row in enumerate(rows, 1):
                 split = "heldout" if held_out(fn + ":" + row.strip()) else "tune"
                 code = row.split("//")[0] if "\"" not in row.split("//")[0] else row
-                if UNLABELLED.search(row):
-                    continue  # Sonar says another rule reports it, or admits a false negative
+                if no in unlabelled or (no in secondary and no not in marked):
+                    continue
                 if no in marked:
                     lines.append({"file": os.path.normpath(os.path.join(d, fn)), "line": no, "label": "pos",
-                                  "split": split, "sample": fn})
+                                  "split": split, "sample": fn,
+                                  "also": sorted(os.path.normpath(os.path.join(d, fn)) + ":" + str(x)
+                                                 for x in marked[no])})
                 elif '"' in code and not code.strip().startswith(("import", "package", "*", "/*")):
                     lines.append({"file": os.path.normpath(os.path.join(d, fn)), "line": no, "label": "neg",
                                   "split": split, "sample": fn})
@@ -216,7 +239,8 @@ def score_lines(lines, findings):
         k = (s["split"], s["label"])
         r = rows.setdefault(k, {"n": 0, "flagged": 0, "failing": 0, "missed": [], "flagged_list": []})
         r["n"] += 1
-        if (s["file"], s["line"]) in flagged:
+        also = {tuple(a.rsplit(":", 1)) for a in s.get("also", [])}
+        if (s["file"], s["line"]) in flagged or any((f, int(l)) in flagged for f, l in also):
             r["flagged"] += 1
             r["flagged_list"].append(s["sample"] + ":" + str(s["line"]))
         else:
@@ -273,8 +297,12 @@ def main():
 
     if a.sonar_java_samples:
         lines = java_line_samples(a.sonar_java_samples, os.path.join(work, "java-lines"))
+        found = scan(jar, os.path.join(work, "java-lines"))
         table("Java: Sonar's check samples, per line (`// Noncompliant` markers), split by line",
-              score_lines(lines, scan(jar, os.path.join(work, "java-lines"))), out)
+              score_lines(lines, found), out)
+        for sample in sorted({s["sample"] for s in lines}):
+            table("Java check sample " + sample + " alone", score_lines([s for s in lines if s["sample"] == sample],
+                                                                         found), out)
 
     if not a.no_trees:
         out.append("### Clean trees (sources jars; test sources where published)\n")

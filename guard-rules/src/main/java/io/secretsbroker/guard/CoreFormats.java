@@ -130,7 +130,11 @@ final class CoreFormats {
             null, 4 * WINDOW),
         new FormatRule(Rule.QUERY_CREDENTIAL,
             LazyPattern.compile("(?i)(?:(?<=[?&;])(" + QUERY_KEYS + ")=([^&;\\s\"'<>#\\\\]{3,200})"
-                + "|(?<![A-Za-z0-9_.-])(" + QUERY_KEYS + ")=([^&;\\s\"'<>#\\\\]{3,200})(?=&[A-Za-z_]+=))"),
+                + "|(?<![A-Za-z0-9_.-])(" + QUERY_KEYS + ")=([^&;\\s\"'<>#\\\\]{3,200})(?=&[A-Za-z_]+=)"
+                // a pair among pairs separated by space, comma, bar or hash (libpq's "host=h user=u
+                // password=p"), or a string literal that is one pair: "token=..." ends at its quote
+                + "|(?<=[ \\t,|#\"'])(" + QUERY_KEYS + ")=([^&;,|\\s\"'<>#\\\\]{3,200})"
+                + "(?=[&;,|# \\t]+[A-Za-z_]+=|[\"']))"),
             0, anyCase("password=", "passwd=", "pwd=", "pass=", "token=", "secret=", "apikey=", "api_key=",
                 "access_token=", "client_secret=", "auth_token="), (t, m) -> isQueryCredential(m), 40,
             null, WINDOW));
@@ -183,11 +187,15 @@ final class CoreFormats {
   private static final Pattern TRUNCATED_TOKEN = Pattern.compile("hv[sbr]\\.|gh[pousr]_|xox[a-z]-|[sr]k_|glpat-|npm_|sk-");
 
   private static boolean isQueryCredential(Matcher m) {
-    String value = m.group(2) != null ? m.group(2) : m.group(4);
+    String value = m.group(2) != null ? m.group(2) : m.group(4) != null ? m.group(4) : m.group(6);
     String p = value == null ? "" : value;
     if (p.startsWith("{") || p.startsWith("$") || p.startsWith("%") || p.startsWith(":")
         || (p.length() < 20 && TRUNCATED_TOKEN.matcher(p).lookingAt())) {
       return false; // a template, or a vendor prefix with a stub (token=hvs.abc): a placeholder
+    }
+    if (m.group(6) != null && !m.group(5).toLowerCase(java.util.Locale.ROOT).startsWith("p")
+        && !SecretValues.isGenericSecretValue(p)) {
+      return false; // outside a query string, a token or secret (issued, random) needs a random-looking value
     }
     return isRealPassword(p) && !isWellKnownFake(p);
   }

@@ -212,13 +212,24 @@ public final class Detector {
    * Format rules win when they match.
    */
   public List<Detection> scanCredentialArgument(String value) {
+    return scanCredentialArgument(value, false);
+  }
+
+  /**
+   * As {@link #scanCredentialArgument(String)}; with {@code clearSink} (a parameter that is a
+   * password whatever the code around it: {@code login(user, pw)}, {@code getConnection(url, user, pw)},
+   * {@code new PBEKeySpec(pw)}) a weak password ({@code "password"}, {@code "admin"}) is one too,
+   * where under a setter's name alone ({@code password("pass")} may name a field) it is a placeholder.
+   */
+  public List<Detection> scanCredentialArgument(String value, boolean clearSink) {
     List<Detection> byFormat = scanText(value);
     if (!byFormat.isEmpty()) {
       return byFormat;
     }
     String v = value.strip();
     // at a clear sink even a short password is one ("oups"): only placeholders and trivia are dropped
-    if (v.length() < 4 || isPlaceholderOrReference(v) || distinctChars(v) < 3 || v.indexOf(' ') >= 0) {
+    if (v.length() < 4 || (isPlaceholderOrReference(v) && !(clearSink && isWeakPassword(v))) || distinctChars(v) < 3
+        || v.indexOf(' ') >= 0) {
       return List.of();
     }
     int start = value.indexOf(v);

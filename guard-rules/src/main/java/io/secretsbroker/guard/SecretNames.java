@@ -75,8 +75,10 @@ final class SecretNames {
     if (last.equals("key") && hasKeyQualifier(words)) {
       return true;
     }
-    for (String w : words) {
-      if (SECRET_WORDS.contains(w)) {
+    for (int i = 0; i < words.size(); i++) {
+      String w = words.get(i);
+      // a secret word split by a camel hump stays one: variableWithApiKeyInIt, authTokenForTests
+      if (SECRET_WORDS.contains(w) || (i + 1 < words.size() && SECRET_WORDS.contains(w + words.get(i + 1)))) {
         return true;
       }
       for (String s : SECRET_SUFFIXES) {

@@ -90,7 +90,11 @@ final class SecretValues {
   private static final Pattern NOT_SECRET_SHAPE = Pattern.compile(
       "[-+]?[0-9]+(?:\\.[0-9]+)?[a-zA-Z]{0,2}|P(?:T?[0-9]+[HMSD])+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
           + "[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|sha(?:1|256|384|512)-[A-Za-z0-9+/=]+|[^@\\s]+@[A-Za-z0-9-]+\\.[A-Za-z.]+"
-          + "|[0-9]{1,3}(?:\\.[0-9]{1,3}){3}(?::[0-9]+)?|[a-z0-9-]+(?:\\.[a-z0-9-]+)+(?::[0-9]+)?");
+          + "|[0-9]{1,3}(?:\\.[0-9]{1,3}){3}(?::[0-9]+)?|[a-z0-9-]+(?:\\.[a-z0-9-]+)+(?::[0-9]+)?"
+          // IPv6 addresses, full or compressed (2001:db8::1): hex groups of at most 4 between colons
+          + "|(?=[0-9a-fA-F:]*:[0-9a-fA-F:]*:)(?:[0-9a-fA-F]{1,4})?(?::{1,2}[0-9a-fA-F]{1,4}){2,7}"
+          // relative paths of plain words: src/main/java/org/acme/file, docs/guide/setup.md
+          + "|[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*){2,}(?:\\.[a-z]{1,5})?");
 
   /** The generic rule's value test: long enough, no spaces, not a placeholder or plain shape, high entropy. */
   static boolean isGenericSecretValue(String v) {

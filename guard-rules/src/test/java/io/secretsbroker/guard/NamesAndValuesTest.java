@@ -94,4 +94,48 @@ class NamesAndValuesTest {
     assertThat(detector.scanEnvironment("API_TOKEN", "changeme")).isEmpty();
     assertThat(detector.scanEnvironment("DB_PASS", "${DB_PASS}")).isEmpty();
   }
+  @Test
+  void isSecretName_secretWordSplitByCamelHump_stillASecretName() {
+    assertThat(Detector.isSecretName("variableWithApiKeyInIt")).isTrue();
+    assertThat(Detector.isSecretName("stagingApiKeyValue")).isTrue();
+    assertThat(Detector.isSecretName("apiKeyName")).isFalse(); // names a key, holds none
+    assertThat(Detector.isSecretName("okapiKeyboard")).isFalse();
+  }
+
+  @Test
+  void scanAssignment_ipv6AddressOrRelativeWordPath_notASecret() {
+    assertThat(assigned("tokenIssuerIp", "fd12:3456:789a:1::1")).isEmpty();
+    assertThat(assigned("secretHost", "2001:db8:85a3::8a2e:370:7334")).isEmpty();
+    assertThat(assigned("secretResource", "src/main/resources/certs/server")).isEmpty();
+    assertThat(assigned("secretResource", PW)).containsExactly("generic-secret");
+  }
+
+  @Test
+  void scanText_pairsSeparatedBySpaceCommaOrBar_andOnePairLiterals_found() {
+    assertThat(detector.scanText("dsn = \"host=db port=5432 user=svc password=" + PW + "\";"))
+        .extracting(d -> d.rule().id()).containsExactly("query-credential");
+    assertThat(detector.scanText("s = \"password=" + PW + ", user=svc\";")).extracting(d -> d.rule().id())
+        .containsExactly("query-credential");
+    assertThat(detector.scanText("s = \"token=" + PW + "|user=svc\";")).extracting(d -> d.rule().id())
+        .containsExactly("query-credential");
+    assertThat(detector.scanText("AUTH = \"token=" + PW + "\";")).extracting(d -> d.rule().id())
+        .containsExactly("query-credential");
+    // a token or secret outside a query string needs a random value; a template or plain word is none
+    assertThat(detector.scanText("s = \"secret=disabled user=ops\";")).isEmpty();
+    assertThat(detector.scanText("s = \"token=anonymous\";")).isEmpty();
+    assertThat(detector.scanText("s = \"password=%s user=ops\";")).isEmpty();
+    // properties lines stay keyed assignments, not pairs
+    assertThat(detector.scanText("password=" + PW + "\nuser=svc\n")).isEmpty();
+  }
+
+  @Test
+  void scanCredentialArgument_weakPasswordAtAClearSink_reported_underASetterNameNot() {
+    assertThat(detector.scanCredentialArgument("password", true)).extracting(d -> d.rule().id()) // secrets-guard:allow weak value the rule under test must judge
+        .containsExactly("hardcoded-credential");
+    assertThat(detector.scanCredentialArgument("admin", true)).extracting(d -> d.rule().id()) // secrets-guard:allow weak value the rule under test must judge
+        .containsExactly("hardcoded-credential");
+    assertThat(detector.scanCredentialArgument("pass")).isEmpty(); // fields.password("pass") may name a field
+    assertThat(detector.scanCredentialArgument("changeme", true)).isEmpty();
+    assertThat(detector.scanCredentialArgument("<password>", true)).isEmpty();
+  }
 }

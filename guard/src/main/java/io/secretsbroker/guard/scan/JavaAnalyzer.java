@@ -78,6 +78,7 @@ final class JavaAnalyzer {
     // one pre-order walk collects what four walks (findAll per node type) used to, in the same order
     Nodes nodes = new Nodes();
     constants = Map.of(); // filled from the walk; literal() never reads it
+    charArrays.clear();
     parsed.get().unit().walk(node -> {
       if (node instanceof StringLiteralExpr lit) {
         literal(src, lit, lit.asString());
@@ -122,13 +123,15 @@ final class JavaAnalyzer {
   private int firstLineShift;
   /** Names declared once in the compilation unit with a literal value: locals, fields, constants. */
   private Map<String, Expression> constants = Map.of();
+  /** Of those, the ones declared as the literal's {@code toCharArray()}. */
+  private final Set<String> charArrays = new HashSet<>();
 
   private Position at(Position p) {
     return p.line == 1 && firstLineShift > 0 ? new Position(1, Math.max(1, p.column - firstLineShift)) : p;
   }
 
   /** Literal values of names declared exactly once; a name declared twice is ambiguous and dropped. */
-  private static Map<String, Expression> constants(Nodes nodes) {
+  private Map<String, Expression> constants(Nodes nodes) {
     Map<String, Expression> out = new HashMap<>();
     Set<String> ambiguous = new HashSet<>();
     Set<String> declared = new HashSet<>();
@@ -140,8 +143,16 @@ final class JavaAnalyzer {
         ambiguous.add(vd.getNameAsString());
       }
       Expression init = vd.getInitializer().orElse(null);
+      boolean chars = false;
       while (init instanceof MethodCallExpr m && JavaExpressions.PASS_THROUGH.contains(m.getNameAsString()) && m.getScope().isPresent()) {
+        chars |= m.getNameAsString().equals("toCharArray");
         init = m.getScope().get();
+      }
+      if (chars) {
+        charArrays.add(vd.getNameAsString()); // char[] pw = "...".toCharArray(): a char[] password
+      }
+      if (JavaExpressions.copiedLiteral(init) != null) {
+        init = JavaExpressions.copiedLiteral(init);
       }
       if (init instanceof StringLiteralExpr || init instanceof TextBlockLiteralExpr
           || (init instanceof BinaryExpr && fold(init) != null)) {
@@ -165,7 +176,8 @@ final class JavaAnalyzer {
       for (Expression arg : m.getArguments()) {
         Expression lit = resolve(arg);
         if (lit != null) {
-          call(src, at(lit.getBegin().orElse(new Position(0, 0))), m, arg, fold(lit), charArray(arg), true);
+          boolean chars = charArray(arg) || (arg instanceof NameExpr n && charArrays.contains(n.getNameAsString()));
+          call(src, at(lit.getBegin().orElse(new Position(0, 0))), m, arg, fold(lit), chars, true);
         }
       }
     }
@@ -210,6 +222,8 @@ final class JavaAnalyzer {
       parent = expr.getParentNode().orElse(null);
       if (parent instanceof EnclosedExpr || parent instanceof CastExpr) {
         expr = (Expression) parent;
+      } else if (parent instanceof ObjectCreationExpr copy && JavaExpressions.copiedLiteral(copy) == expr) {
+        expr = copy; // new String("pw") is the literal
       } else if (parent instanceof MethodCallExpr m && m.getScope().orElse(null) == expr
           && JavaExpressions.PASS_THROUGH.contains(m.getNameAsString())) {
         chars |= m.getNameAsString().equals("toCharArray");
@@ -251,7 +265,7 @@ final class JavaAnalyzer {
     String scope = m.getScope().map(JavaExpressions::nameOf).orElse(null);
     int args = m.getArguments().size();
     if (index >= 0 && JavaSinks.sink(method, scope, index, args, chars)) {
-      credential(src, pos, value, method);
+      credential(src, pos, value, method, true);
       return;
     }
     if (viaName) {
@@ -294,7 +308,7 @@ final class JavaAnalyzer {
       return;
     }
     if (method.equals("getConnection") && m.getArguments().size() == 3 && index == 2) {
-      credential(src, pos, value, "password");
+      credential(src, pos, value, "password", true);
       return;
     }
     if (method.equals("create") && scope != null && scope.endsWith("Credentials") && index >= 1) {
@@ -316,7 +330,7 @@ final class JavaAnalyzer {
     switch (type) {
       case "PBEKeySpec", "SecretKeySpec", "HmacKey", "Pbkdf2PasswordEncoder", "JWTVerifier" -> {
         if (index == 0) {
-          credential(src, pos, value, type);
+          credential(src, pos, value, type, true);
         }
       }
       case "BasicAWSCredentials", "AwsBasicCredentials", "BasicSessionCredentials" -> {
@@ -329,16 +343,16 @@ final class JavaAnalyzer {
           keyed(src, pos, "accountKey", value);
         }
       }
-      case "AzureKeyCredential", "AzureSasCredential" -> credential(src, pos, value, type);
+      case "AzureKeyCredential", "AzureSasCredential" -> credential(src, pos, value, type, true);
       case "HmacUtils" -> {
         if (index == 1) {
-          credential(src, pos, value, type);
+          credential(src, pos, value, type, true);
         }
       }
       case "PasswordAuthentication", "UsernamePasswordCredentials", "UsernamePasswordAuthenticationToken",
           "UsernamePasswordCredential" -> {
         if (index == 1) {
-          credential(src, pos, value, "password");
+          credential(src, pos, value, "password", true);
         }
       }
       default -> { }
@@ -352,7 +366,12 @@ final class JavaAnalyzer {
   }
 
   private void credential(SourceText src, Position pos, String value, String sink) {
-    for (Detection d : detector.scanCredentialArgument(value)) {
+    credential(src, pos, value, sink, false);
+  }
+
+  /** @param clearSink the parameter is a password whatever its name: a weak password counts */
+  private void credential(SourceText src, Position pos, String value, String sink, boolean clearSink) {
+    for (Detection d : detector.scanCredentialArgument(value, clearSink)) {
       src.reportAt(d, pos.line, pos.column + 1 + d.start(), sink);
     }
   }

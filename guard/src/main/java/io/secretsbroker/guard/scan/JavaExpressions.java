@@ -17,8 +17,22 @@ import java.util.Set;
  * concatenations of literals. Stateless; thread-safe.
  */
 final class JavaExpressions {
-  /** Calls a literal passes through unchanged for a sink ({@code "pw".toCharArray()}). */
-  static final Set<String> PASS_THROUGH = Set.of("toCharArray", "getBytes", "trim", "strip", "intern");
+  /**
+   * Calls a literal passes through unchanged for a sink ({@code "pw".toCharArray()}), or changed
+   * only in case or surrounding blanks ({@code PW.toLowerCase()}, {@code PW.stripTrailing()}): the
+   * value is still the one written in the code.
+   */
+  static final Set<String> PASS_THROUGH = Set.of("toCharArray", "getBytes", "trim", "strip", "intern", "toString",
+      "stripLeading", "stripTrailing", "stripIndent", "translateEscapes", "toLowerCase", "toUpperCase");
+
+  /** {@code new String("pw")}: a copy of the literal, or null when {@code e} is not one. */
+  static Expression copiedLiteral(Expression e) {
+    if (e instanceof com.github.javaparser.ast.expr.ObjectCreationExpr oc && oc.getType().getNameAsString().equals("String")
+        && oc.getArguments().size() == 1 && fold(oc.getArgument(0)) != null) {
+      return oc.getArgument(0);
+    }
+    return null;
+  }
 
   private JavaExpressions() {}
 

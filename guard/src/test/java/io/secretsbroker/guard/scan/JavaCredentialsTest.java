@@ -103,4 +103,31 @@ class JavaCredentialsTest {
     assertThat(rules("class T {\n  String p() { return System.getProperty(\"app.db.password\"); }\n}\n"))
         .containsExactly("java-property-secret-read");
   }
+  @Test
+  void copiesAndCaseChangesOfALiteral_atASink_reported() throws IOException {
+    assertThat(rules("request.login(\"svc\", new String(\"" + PW + "\"));\n")).containsExactly("hardcoded-credential");
+    assertThat(rules("class K {\n  static final String P = \"" + PW + "\";\n"
+        + "  KeySpec k() { return new PBEKeySpec(P.toUpperCase().toCharArray()); }\n}\n"))
+        .containsExactly("hardcoded-credential");
+    assertThat(rules("class K {\n  String p = new String(\"" + PW + "\");\n"
+        + "  void m() throws Exception { request.login(\"svc\", p); }\n}\n")).containsExactly("hardcoded-credential");
+    assertThat(rules("class K {\n  void m(String in) throws Exception { request.login(\"svc\", new String(in)); }\n}\n"))
+        .isEmpty();
+  }
+  @Test
+  void weakPassword_atAClearSink_reported_underASetterNameOnly_not() throws IOException {
+    assertThat(rules("request.login(\"ops\", \"password\");\n")).containsExactly("hardcoded-credential"); // secrets-guard:allow weak value the rule under test must judge
+    assertThat(rules("Connection c = DriverManager.getConnection(url, \"sa\", \"admin\");\n")) // secrets-guard:allow weak value the rule under test must judge
+        .containsExactly("hardcoded-credential");
+    assertThat(rules("Fields f = Fields.defaults().username(\"user\").password(\"pass\");\n")).isEmpty();
+  }
+  @Test
+  void charArrayLocalFromALiteral_passedToAKeyStore_reported() throws IOException {
+    assertThat(rules("class K {\n  KeyStore open(InputStream in) throws Exception {\n"
+        + "    char[] material = \"" + PW + "\".toCharArray();\n    KeyStore ks = KeyStore.getInstance(\"PKCS12\");\n"
+        + "    ks.load(in, material);\n    return ks;\n  }\n}\n")).containsExactly("hardcoded-credential");
+    assertThat(rules("class K {\n  KeyStore open(InputStream in, char[] storePass) throws Exception {\n"
+        + "    KeyStore ks = KeyStore.getInstance(\"PKCS12\");\n    ks.load(in, storePass);\n    return ks;\n  }\n}\n"))
+        .isEmpty();
+  }
 }

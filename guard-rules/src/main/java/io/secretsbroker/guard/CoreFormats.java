@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -193,7 +194,7 @@ final class CoreFormats {
         || (p.length() < 20 && TRUNCATED_TOKEN.matcher(p).lookingAt())) {
       return false; // a template, or a vendor prefix with a stub (token=hvs.abc): a placeholder
     }
-    if (m.group(6) != null && !m.group(5).toLowerCase(java.util.Locale.ROOT).startsWith("p")
+    if (m.group(6) != null && !m.group(5).toLowerCase(Locale.ROOT).startsWith("p")
         && !SecretValues.isGenericSecretValue(p)) {
       return false; // outside a query string, a token or secret (issued, random) needs a random-looking value
     }

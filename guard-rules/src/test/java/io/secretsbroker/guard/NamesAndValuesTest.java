@@ -94,6 +94,7 @@ class NamesAndValuesTest {
     assertThat(detector.scanEnvironment("API_TOKEN", "changeme")).isEmpty();
     assertThat(detector.scanEnvironment("DB_PASS", "${DB_PASS}")).isEmpty();
   }
+
   @Test
   void isSecretName_secretWordSplitByCamelHump_stillASecretName() {
     assertThat(Detector.isSecretName("variableWithApiKeyInIt")).isTrue();

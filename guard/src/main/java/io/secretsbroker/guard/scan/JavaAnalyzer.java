@@ -151,8 +151,9 @@ final class JavaAnalyzer {
       if (chars) {
         charArrays.add(vd.getNameAsString()); // char[] pw = "...".toCharArray(): a char[] password
       }
-      if (JavaExpressions.copiedLiteral(init) != null) {
-        init = JavaExpressions.copiedLiteral(init);
+      Expression copied = JavaExpressions.copiedLiteral(init);
+      if (copied != null) {
+        init = copied; // String pw = new String("..."): the literal
       }
       if (init instanceof StringLiteralExpr || init instanceof TextBlockLiteralExpr
           || (init instanceof BinaryExpr && fold(init) != null)) {

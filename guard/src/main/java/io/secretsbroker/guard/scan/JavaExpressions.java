@@ -7,6 +7,7 @@ import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.FieldAccessExpr;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.expr.NameExpr;
+import com.github.javaparser.ast.expr.ObjectCreationExpr;
 import com.github.javaparser.ast.expr.StringLiteralExpr;
 import com.github.javaparser.ast.expr.TextBlockLiteralExpr;
 import java.util.Optional;
@@ -27,7 +28,7 @@ final class JavaExpressions {
 
   /** {@code new String("pw")}: a copy of the literal, or null when {@code e} is not one. */
   static Expression copiedLiteral(Expression e) {
-    if (e instanceof com.github.javaparser.ast.expr.ObjectCreationExpr oc && oc.getType().getNameAsString().equals("String")
+    if (e instanceof ObjectCreationExpr oc && oc.getType().getNameAsString().equals("String")
         && oc.getArguments().size() == 1 && fold(oc.getArgument(0)) != null) {
       return oc.getArgument(0);
     }

@@ -103,6 +103,7 @@ class JavaCredentialsTest {
     assertThat(rules("class T {\n  String p() { return System.getProperty(\"app.db.password\"); }\n}\n"))
         .containsExactly("java-property-secret-read");
   }
+
   @Test
   void copiesAndCaseChangesOfALiteral_atASink_reported() throws IOException {
     assertThat(rules("request.login(\"svc\", new String(\"" + PW + "\"));\n")).containsExactly("hardcoded-credential");
@@ -114,6 +115,7 @@ class JavaCredentialsTest {
     assertThat(rules("class K {\n  void m(String in) throws Exception { request.login(\"svc\", new String(in)); }\n}\n"))
         .isEmpty();
   }
+
   @Test
   void weakPassword_atAClearSink_reported_underASetterNameOnly_not() throws IOException {
     assertThat(rules("request.login(\"ops\", \"password\");\n")).containsExactly("hardcoded-credential"); // secrets-guard:allow weak value the rule under test must judge
@@ -121,6 +123,7 @@ class JavaCredentialsTest {
         .containsExactly("hardcoded-credential");
     assertThat(rules("Fields f = Fields.defaults().username(\"user\").password(\"pass\");\n")).isEmpty();
   }
+
   @Test
   void charArrayLocalFromALiteral_passedToAKeyStore_reported() throws IOException {
     assertThat(rules("class K {\n  KeyStore open(InputStream in) throws Exception {\n"
